@@ -1,0 +1,351 @@
+//! `Dec`: an exact signed decimal with 18 fractional digits, stored as a
+//! scaled `i128` (the same physical layout as polars `Decimal(38, 18)`).
+//!
+//! Amounts and balances never pass through `f64`. Parsing accepts plain
+//! decimals (`-0.49603680`), scientific notation (`6.0E-7`, `-3.605E-05`)
+//! and negative zero; it refuses anything else, including values with more
+//! than 18 fractional digits that are not zeros (they would be rounded).
+//! Display trims trailing zeros (`0.5`, `-7E-08` → `-0.00000007`).
+
+use std::fmt;
+use std::ops::{Add, AddAssign, Neg, Sub, SubAssign};
+
+/// Number of fractional digits kept exactly.
+pub const SCALE: u32 = 18;
+const ONE_RAW: i128 = 1_000_000_000_000_000_000;
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Dec(i128);
+
+/// Why a string is not an exact decimal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DecError {
+    Empty,
+    Invalid,
+    TooPrecise,
+    Overflow,
+}
+
+impl fmt::Display for DecError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            DecError::Empty => "empty value",
+            DecError::Invalid => "not a decimal number",
+            DecError::TooPrecise => "more than 18 decimal places",
+            DecError::Overflow => "number too large",
+        })
+    }
+}
+
+impl Dec {
+    pub const ZERO: Dec = Dec(0);
+    pub const ONE: Dec = Dec(ONE_RAW);
+
+    /// From the raw scaled integer (value × 10^18).
+    pub const fn from_raw(raw: i128) -> Dec {
+        Dec(raw)
+    }
+
+    /// The raw scaled integer (value × 10^18).
+    pub const fn raw(self) -> i128 {
+        self.0
+    }
+
+    pub fn from_int(v: i64) -> Dec {
+        Dec(v as i128 * ONE_RAW)
+    }
+
+    pub fn is_zero(self) -> bool {
+        self.0 == 0
+    }
+    pub fn is_negative(self) -> bool {
+        self.0 < 0
+    }
+    pub fn is_positive(self) -> bool {
+        self.0 > 0
+    }
+    pub fn abs(self) -> Dec {
+        Dec(self.0.abs())
+    }
+    pub fn signum(self) -> i32 {
+        self.0.signum() as i32
+    }
+
+    pub fn checked_add(self, o: Dec) -> Option<Dec> {
+        self.0.checked_add(o.0).map(Dec)
+    }
+    pub fn checked_sub(self, o: Dec) -> Option<Dec> {
+        self.0.checked_sub(o.0).map(Dec)
+    }
+
+    /// Exact product when it fits in 18 decimals; otherwise rounded half to
+    /// even at the 18th decimal (only used for derived values).
+    pub fn mul(self, o: Dec) -> Dec {
+        let (a, b) = (self.0, o.0);
+        match a.checked_mul(b) {
+            Some(p) => Dec(div_round_half_even(p, ONE_RAW)),
+            None => Dec::from_f64(self.to_f64() * o.to_f64()).unwrap_or(Dec::ZERO),
+        }
+    }
+
+    /// Quotient rounded half to even at 18 decimals; `None` on division by zero.
+    pub fn div(self, o: Dec) -> Option<Dec> {
+        if o.0 == 0 {
+            return None;
+        }
+        // Scale the numerator by 10^18 in two steps to limit overflow.
+        if let Some(n) = self.0.checked_mul(ONE_RAW) {
+            return Some(Dec(div_round_half_even(n, o.0)));
+        }
+        Dec::from_f64(self.to_f64() / o.to_f64())
+    }
+
+    /// Round half to even to `places` decimals (places ≤ 18).
+    pub fn round_dp(self, places: u32) -> Dec {
+        if places >= SCALE {
+            return self;
+        }
+        let unit = 10i128.pow(SCALE - places);
+        Dec(div_round_half_even(self.0, unit) * unit)
+    }
+
+    /// Round to `digits` significant digits, half to even.
+    pub fn round_sig(self, digits: u32) -> Dec {
+        if self.0 == 0 {
+            return self;
+        }
+        let n_digits = self.0.unsigned_abs().to_string().len() as u32; // digits of raw
+        if n_digits <= digits {
+            return self;
+        }
+        let drop = n_digits - digits;
+        let unit = 10i128.pow(drop);
+        Dec(div_round_half_even(self.0, unit) * unit)
+    }
+
+    pub fn to_f64(self) -> f64 {
+        self.0 as f64 / ONE_RAW as f64
+    }
+
+    /// Nearest decimal to a float (for derived statistics only, never input money).
+    pub fn from_f64(v: f64) -> Option<Dec> {
+        if !v.is_finite() || v.abs() > 1e20 {
+            return None;
+        }
+        Dec::parse(&format!("{v:.18}")).ok()
+    }
+
+    /// Parse an exact decimal: `123`, `-0.5`, `.5`, `1e-7`, `6.0E-7`, `+2`.
+    pub fn parse(s: &str) -> Result<Dec, DecError> {
+        let s = s.trim();
+        if s.is_empty() {
+            return Err(DecError::Empty);
+        }
+        let bytes = s.as_bytes();
+        let (neg, mut i) = match bytes[0] {
+            b'-' => (true, 1),
+            b'+' => (false, 1),
+            _ => (false, 0),
+        };
+        let mut mant: i128 = 0;
+        let mut frac_digits: i32 = 0;
+        let mut seen_digit = false;
+        let mut seen_dot = false;
+        let mut dropped_nonzero = false;
+        // Digits beyond what i128 can hold are only allowed as trailing zeros.
+        while i < bytes.len() {
+            let c = bytes[i];
+            match c {
+                b'0'..=b'9' => {
+                    seen_digit = true;
+                    let d = (c - b'0') as i128;
+                    if seen_dot && frac_digits >= 36 {
+                        if d != 0 {
+                            dropped_nonzero = true;
+                        }
+                    } else {
+                        mant = mant
+                            .checked_mul(10)
+                            .and_then(|m| m.checked_add(d))
+                            .ok_or(DecError::Overflow)?;
+                        if seen_dot {
+                            frac_digits += 1;
+                        }
+                    }
+                }
+                b'.' if !seen_dot => seen_dot = true,
+                b'e' | b'E' => break,
+                _ => return Err(DecError::Invalid),
+            }
+            i += 1;
+        }
+        if !seen_digit {
+            return Err(DecError::Invalid);
+        }
+        let mut exp: i32 = 0;
+        if i < bytes.len() {
+            // exponent
+            i += 1;
+            let rest = &s[i..];
+            if rest.is_empty() || rest.len() > 5 {
+                return Err(DecError::Invalid);
+            }
+            exp = rest.parse::<i32>().map_err(|_| DecError::Invalid)?;
+        }
+        if dropped_nonzero {
+            return Err(DecError::TooPrecise);
+        }
+        // value = mant × 10^(exp − frac_digits); raw = value × 10^18
+        let shift = exp - frac_digits + SCALE as i32;
+        let raw = if shift >= 0 {
+            let m = 10i128.checked_pow(shift as u32).ok_or(DecError::Overflow)?;
+            mant.checked_mul(m).ok_or(DecError::Overflow)?
+        } else {
+            let d = 10i128
+                .checked_pow((-shift) as u32)
+                .ok_or(DecError::TooPrecise)?;
+            if mant % d != 0 {
+                return Err(DecError::TooPrecise);
+            }
+            mant / d
+        };
+        Ok(Dec(if neg { -raw } else { raw }))
+    }
+}
+
+/// Integer division rounded half to even.
+fn div_round_half_even(n: i128, d: i128) -> i128 {
+    let q = n / d;
+    let r = n % d;
+    if r == 0 {
+        return q;
+    }
+    let twice = r.unsigned_abs() * 2;
+    let du = d.unsigned_abs();
+    let away = (n < 0) != (d < 0);
+    let step = if away { -1 } else { 1 };
+    if twice > du || (twice == du && q % 2 != 0) {
+        q + step
+    } else {
+        q
+    }
+}
+
+impl fmt::Display for Dec {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let neg = self.0 < 0;
+        let abs = self.0.unsigned_abs();
+        let int = abs / ONE_RAW as u128;
+        let frac = abs % ONE_RAW as u128;
+        if neg {
+            f.write_str("-")?;
+        }
+        write!(f, "{int}")?;
+        if frac != 0 {
+            let s = format!("{frac:018}");
+            f.write_str(".")?;
+            f.write_str(s.trim_end_matches('0'))?;
+        }
+        Ok(())
+    }
+}
+
+impl std::str::FromStr for Dec {
+    type Err = DecError;
+    fn from_str(s: &str) -> Result<Dec, DecError> {
+        Dec::parse(s)
+    }
+}
+
+impl Add for Dec {
+    type Output = Dec;
+    fn add(self, o: Dec) -> Dec {
+        Dec(self.0 + o.0)
+    }
+}
+impl Sub for Dec {
+    type Output = Dec;
+    fn sub(self, o: Dec) -> Dec {
+        Dec(self.0 - o.0)
+    }
+}
+impl AddAssign for Dec {
+    fn add_assign(&mut self, o: Dec) {
+        self.0 += o.0;
+    }
+}
+impl SubAssign for Dec {
+    fn sub_assign(&mut self, o: Dec) {
+        self.0 -= o.0;
+    }
+}
+impl Neg for Dec {
+    type Output = Dec;
+    fn neg(self) -> Dec {
+        Dec(-self.0)
+    }
+}
+impl std::iter::Sum for Dec {
+    fn sum<I: Iterator<Item = Dec>>(iter: I) -> Dec {
+        iter.fold(Dec::ZERO, |a, b| a + b)
+    }
+}
+
+impl serde::Serialize for Dec {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Dec {
+        Dec::parse(s).unwrap()
+    }
+
+    #[test]
+    fn parses_plain_and_scientific() {
+        assert_eq!(d("-0.49603680").to_string(), "-0.4960368");
+        assert_eq!(d("6.0E-7").to_string(), "0.0000006");
+        assert_eq!(d("-7E-08").to_string(), "-0.00000007");
+        assert_eq!(d("-3.605E-05").to_string(), "-0.00003605");
+        assert_eq!(d("1.5e3").to_string(), "1500");
+        assert_eq!(d("-0.0").to_string(), "0");
+        assert_eq!(d("+2").to_string(), "2");
+        assert_eq!(d(".5").to_string(), "0.5");
+        assert_eq!(d("-0.9049715199999999").to_string(), "-0.9049715199999999");
+    }
+
+    #[test]
+    fn refuses_garbage_and_rounding() {
+        assert_eq!(Dec::parse(""), Err(DecError::Empty));
+        assert_eq!(Dec::parse("1,000.5"), Err(DecError::Invalid));
+        assert_eq!(Dec::parse("1.2.3"), Err(DecError::Invalid));
+        assert_eq!(Dec::parse("abc"), Err(DecError::Invalid));
+        assert_eq!(Dec::parse("E5"), Err(DecError::Invalid));
+        assert_eq!(
+            Dec::parse("0.0000000000000000001"),
+            Err(DecError::TooPrecise)
+        );
+        assert_eq!(d("0.1000000000000000000000").to_string(), "0.1");
+    }
+
+    #[test]
+    fn sums_exactly_where_floats_do_not() {
+        let total: Dec = (0..10).map(|_| d("0.1")).sum();
+        assert_eq!(total, d("1"));
+        assert_eq!((d("0.003996") - d("0.000004")).to_string(), "0.003992");
+    }
+
+    #[test]
+    fn rounds_half_to_even() {
+        assert_eq!(d("0.125").round_dp(2).to_string(), "0.12");
+        assert_eq!(d("0.135").round_dp(2).to_string(), "0.14");
+        assert_eq!(d("-0.125").round_dp(2).to_string(), "-0.12");
+        assert_eq!(d("1").div(d("3")).unwrap().round_dp(8).to_string(), "0.33333333");
+        assert_eq!(d("123456.789").round_sig(4).to_string(), "123500");
+        assert_eq!(d("2").mul(d("0.25")).to_string(), "0.5");
+    }
+}

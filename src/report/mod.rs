@@ -1,0 +1,1 @@
+//! Renderers: plain analysis data in, bytes out. No polars types here.
