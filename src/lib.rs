@@ -1,12 +1,33 @@
 //! binance-forensics: offline forensic analysis of Binance account exports.
 //!
 //! Pipeline: `ingest` (sniff kind + layout, raw string cells with row origin)
-//! → `normalize` (canonical polars tables) → `reconcile` and `detect`
-//! (plain data) → `report` (bytes) → files written in one place.
+//! → `normalize` (canonical rows, every row accounted for) → `reconcile`
+//! (exact bridge, polars group-by) and `detect` (findings, incidents) →
+//! `report` (bytes) → files written in one place.
 
 pub mod analysis;
+pub mod analyze;
+pub mod assemble;
+pub mod cli;
 pub mod decimal;
 pub mod detect;
+pub mod error;
+pub mod ingest;
 pub mod model;
+pub mod normalize;
+pub mod reconcile;
 pub mod report;
+pub mod samples_cmd;
 pub mod timefmt;
+
+pub use analysis::Analysis;
+pub use decimal::Dec;
+pub use error::Error;
+
+/// Run a parsed command line; returns the exit code.
+pub fn run(cli: cli::Cli) -> Result<i32, Error> {
+    match cli.command {
+        cli::Command::Analyze(a) => analyze::run(&a),
+        cli::Command::Samples(s) => samples_cmd::run(&s),
+    }
+}

@@ -287,3 +287,19 @@ pub struct Account {
     /// True when an order history (with cancelled orders) is among the inputs.
     pub has_order_history: bool,
 }
+
+/// A conversion (Convert history, dust, buy-crypto): one asset for another.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Conversion {
+    pub origin: Origin,
+    pub time: TimeMs,
+    pub wallet: String,
+    pub from_asset: String,
+    pub from_qty: Dec,
+    pub to_asset: String,
+    pub to_qty: Dec,
+    pub status: String,
+    pub completed: bool,
+    /// `convert`, `dust`, `buy-crypto`, `p2p`.
+    pub channel: String,
+}

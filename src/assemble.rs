@@ -1,0 +1,98 @@
+//! Normalized files → one account's typed views and the book of record.
+
+use crate::analysis::ActivityBucket;
+use crate::model::{Account, Conversion, FileKind, Fill, LedgerRow, TimeMs};
+use crate::normalize::NormalizedFile;
+use crate::reconcile::{build_book, Book, Sources};
+use std::collections::BTreeMap;
+
+/// Everything downstream needs from the normalized inputs.
+pub struct Assembled {
+    pub account: Account,
+    pub book: Book,
+    pub conversions: Vec<Conversion>,
+}
+
+pub fn assemble(id: &str, files: &[NormalizedFile]) -> Assembled {
+    let mut statement: Vec<LedgerRow> = Vec::new();
+    let mut trade_fills: Vec<Fill> = Vec::new();
+    let mut order_fills: Vec<Fill> = Vec::new();
+    let mut account = Account {
+        id: id.to_string(),
+        ..Account::default()
+    };
+    let mut conversions = Vec::new();
+    for f in files {
+        match f.summary.kind {
+            FileKind::Statement => {
+                statement.extend(f.rows.ledger.iter().cloned());
+                account.has_statement = true;
+            }
+            FileKind::SpotOrders => {
+                account.has_order_history = true;
+                order_fills.extend(f.rows.fills.iter().cloned());
+            }
+            _ => trade_fills.extend(f.rows.fills.iter().cloned()),
+        }
+        account.orders.extend(f.rows.orders.iter().cloned());
+        account.transfers.extend(f.rows.transfers.iter().cloned());
+        conversions.extend(f.rows.conversions.iter().cloned());
+    }
+    account.fills = merge_fills(trade_fills, order_fills);
+    account.fills.sort_by(|a, b| (a.time, &a.origin).cmp(&(b.time, &b.origin)));
+    account.orders.sort_by(|a, b| (a.time, &a.origin).cmp(&(b.time, &b.origin)));
+    account.transfers.sort_by(|a, b| (a.time, &a.origin).cmp(&(b.time, &b.origin)));
+    let book = build_book(&Sources {
+        statement: &statement,
+        fills: &account.fills,
+        orders: &account.orders,
+        transfers: &account.transfers,
+        conversions: &conversions,
+    });
+    account.ledger = book.rows.clone();
+    Assembled {
+        account,
+        book,
+        conversions,
+    }
+}
+
+/// Trade-history fills, plus nested order-history fills that the trade
+/// history does not already hold (same symbol, side, second, price, qty).
+fn merge_fills(trades: Vec<Fill>, order_fills: Vec<Fill>) -> Vec<Fill> {
+    let key = |f: &Fill| (f.symbol.clone(), f.side, f.time / 1000, f.price, f.qty);
+    let mut have: BTreeMap<_, usize> = BTreeMap::new();
+    for f in &trades {
+        *have.entry(key(f)).or_default() += 1;
+    }
+    let mut out = trades;
+    for f in order_fills {
+        match have.get_mut(&key(&f)) {
+            Some(n) if *n > 0 => *n -= 1,
+            _ => out.push(f),
+        }
+    }
+    out
+}
+
+/// Orders per minute: order-history rows, else fills grouped into orders
+/// (same symbol, side and second).
+pub fn activity(account: &Account) -> Vec<ActivityBucket> {
+    let mut per_min: BTreeMap<TimeMs, u32> = BTreeMap::new();
+    if !account.orders.is_empty() {
+        for o in &account.orders {
+            *per_min.entry(o.time.div_euclid(60_000) * 60_000).or_default() += 1;
+        }
+    } else {
+        let mut seen = std::collections::BTreeSet::new();
+        for f in &account.fills {
+            if seen.insert((f.symbol.clone(), f.side, f.time.div_euclid(1000))) {
+                *per_min.entry(f.time.div_euclid(60_000) * 60_000).or_default() += 1;
+            }
+        }
+    }
+    per_min
+        .into_iter()
+        .map(|(minute, orders)| ActivityBucket { minute, orders })
+        .collect()
+}

@@ -1,0 +1,85 @@
+//! Command line (clap derive). Names and exit codes are fixed by ARCHITECTURE.md.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "binance-forensics",
+    version,
+    about = "Offline forensic analysis of Binance account exports after an API-key leak",
+    after_help = "Examples:\n  binance-forensics analyze samples/compromised --out reports/compromised\n  binance-forensics samples --out samples --seed 7\n\nExit codes: 0 success; 1 a finding at or above --fail-on; 2 usage or input error; 3 internal error."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Analyze one account's exports and write an evidence report.
+    Analyze(AnalyzeArgs),
+    /// Generate a realistic compromised account's exports (deterministic).
+    Samples(SamplesArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DirectionArg {
+    Deposit,
+    Withdrawal,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LevelArg {
+    Info,
+    Low,
+    Medium,
+    High,
+}
+
+#[derive(Debug, Args)]
+pub struct AnalyzeArgs {
+    /// Export files or directories (CSV, XLSX; directories are read recursively).
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Output directory [default: reports/<name of the first input>].
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Account id [default: the User_ID in the exports, else the first input's name].
+    #[arg(long)]
+    pub account: Option<String>,
+    /// Time zone of files whose times carry no offset (IANA name or +HH:MM).
+    #[arg(long)]
+    pub tz: Option<String>,
+    /// Direction of deposit/withdrawal files whose name does not say.
+    #[arg(long, value_enum)]
+    pub direction: Option<DirectionArg>,
+    /// Report time (RFC 3339) [default: the latest event time in the inputs].
+    #[arg(long)]
+    pub report_time: Option<String>,
+    /// Exit with status 1 when a finding reaches this severity.
+    #[arg(long, value_enum)]
+    pub fail_on: Option<LevelArg>,
+    /// Detector thresholds (TOML) overriding the defaults.
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// Continue past bad rows and unrecognized files, counting and listing them.
+    #[arg(long)]
+    pub skip_errors: bool,
+    /// Print nothing but errors.
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// Print more detail.
+    #[arg(short, long)]
+    pub verbose: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SamplesArgs {
+    /// Directory to write the sample account into (as OUT/<name>/).
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Seed of the generator.
+    #[arg(long, default_value_t = 7)]
+    pub seed: u64,
+}

@@ -1,0 +1,120 @@
+//! Errors and exit codes. Input errors name file, row, column and value and
+//! suggest what to do; they map to exit status 2.
+
+use std::fmt;
+
+/// Exit codes fixed by ARCHITECTURE.md.
+pub mod exit {
+    pub const OK: i32 = 0;
+    pub const FINDING: i32 = 1;
+    pub const INPUT: i32 = 2;
+    pub const INTERNAL: i32 = 3;
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Error {
+    /// Bad input: a file, a row, a value.
+    Input {
+        file: String,
+        row: Option<u32>,
+        column: Option<String>,
+        value: String,
+        problem: String,
+        hint: String,
+    },
+    /// Bad command line or options.
+    Usage(String),
+    /// I/O on outputs or a bug.
+    Internal(String),
+}
+
+impl Error {
+    pub fn input(
+        file: &str,
+        row: Option<u32>,
+        column: Option<&str>,
+        value: &str,
+        problem: &str,
+        hint: &str,
+    ) -> Error {
+        Error::Input {
+            file: file.to_string(),
+            row,
+            column: column.map(str::to_string),
+            value: value.to_string(),
+            problem: problem.to_string(),
+            hint: hint.to_string(),
+        }
+    }
+
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Error::Input { .. } | Error::Usage(_) => exit::INPUT,
+            Error::Internal(_) => exit::INTERNAL,
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Input {
+                file,
+                row,
+                column,
+                value,
+                problem,
+                hint,
+            } => {
+                write!(f, "{file}")?;
+                if let Some(r) = row {
+                    write!(f, " line {r}")?;
+                }
+                if let Some(c) = column {
+                    write!(f, ", column `{c}`")?;
+                }
+                if !value.is_empty() {
+                    let shown: String = value.chars().take(80).collect();
+                    write!(f, ", value `{shown}`")?;
+                }
+                write!(f, ": {problem}.")?;
+                if !hint.is_empty() {
+                    write!(f, " Hint: {hint}.")?;
+                }
+                Ok(())
+            }
+            Error::Usage(m) => write!(f, "{m}"),
+            Error::Internal(m) => write!(f, "internal error: {m}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl From<polars::prelude::PolarsError> for Error {
+    fn from(e: polars::prelude::PolarsError) -> Error {
+        Error::Internal(format!("polars: {e}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn input_error_names_file_row_column_value_and_hint() {
+        let e = Error::input(
+            "trades.csv",
+            Some(14),
+            Some("Executed"),
+            "1.2.3BTC",
+            "cannot read this as an amount",
+            "use --skip-errors to continue",
+        );
+        assert_eq!(
+            e.to_string(),
+            "trades.csv line 14, column `Executed`, value `1.2.3BTC`: cannot read this as an amount. Hint: use --skip-errors to continue."
+        );
+        assert_eq!(e.exit_code(), 2);
+    }
+}

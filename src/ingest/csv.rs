@@ -1,0 +1,206 @@
+//! CSV text → `Grid`: BOM, preamble lines, `,`/`;`/tab delimiters, CRLF,
+//! whole-line quoted rows (`"a,b,""1,5"""`), blank rows.
+
+use super::grid::{clean_header_cell, is_blank, is_known_header, Grid, HEADER_SEARCH_LINES};
+use crate::error::Error;
+
+/// Longest line accepted (a guard against garbage files).
+const MAX_LINE_BYTES: usize = 1 << 20;
+
+/// Parse CSV bytes. `display` names the file in errors.
+pub fn read_csv(display: &str, bytes: &[u8]) -> Result<Grid, Error> {
+    let text = decode(display, bytes)?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.trim().is_empty() {
+        return Err(Error::input(
+            display,
+            None,
+            None,
+            "",
+            "the file is empty (not even a header line)",
+            "an export of a quiet period still has a header line; was the file truncated while copying?",
+        ));
+    }
+    let (header_line, delimiter, header, header_offset) = find_header(display, text)?;
+    let mut grid = Grid {
+        header,
+        header_row: header_line as u32 + 1,
+        preamble_lines: header_line as u32,
+        delimiter,
+        ..Grid::default()
+    };
+    let body = &text[header_offset..];
+    let mut rdr = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(body.as_bytes());
+    let n_cols = grid.header.len();
+    let mut rec = csv::StringRecord::new();
+    loop {
+        let line_no = grid.header_row as u64 + rdr.position().line();
+        match rdr.read_record(&mut rec) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => {
+                let line = e
+                    .position()
+                    .map(|p| grid.header_row as u64 + p.line())
+                    .unwrap_or(line_no);
+                return Err(Error::input(
+                    display,
+                    Some(line as u32),
+                    None,
+                    "",
+                    &format!("cannot read this CSV line: {e}"),
+                    "is the file complete and saved as CSV (UTF-8)?",
+                ));
+            }
+        }
+        // The record's own starting line (blank lines are skipped by the reader).
+        let row_no = grid.header_row as u64 + rec.position().map(|p| p.line()).unwrap_or(1);
+        let row_no = u32::try_from(row_no).unwrap_or(u32::MAX);
+        if rec.as_slice().len() > MAX_LINE_BYTES {
+            return Err(Error::input(
+                display,
+                Some(row_no),
+                None,
+                "",
+                &format!("line longer than {} bytes", MAX_LINE_BYTES),
+                "this does not look like a Binance export; check the file",
+            ));
+        }
+        let mut cells: Vec<String> = rec.iter().map(|c| c.to_string()).collect();
+        if cells.len() == 1 && n_cols > 1 && cells[0].contains(delimiter as char) {
+            cells = split_line(&cells[0], delimiter);
+            grid.unwrapped_rows += 1;
+        }
+        if is_blank(&cells) {
+            grid.blank_rows.push(row_no);
+            continue;
+        }
+        grid.rows.push(cells);
+        grid.row_nos.push(row_no);
+    }
+    Ok(grid)
+}
+
+/// UTF-8 text, or a clear refusal for binary data.
+fn decode<'a>(display: &str, bytes: &'a [u8]) -> Result<&'a str, Error> {
+    let looks_binary = bytes.iter().take(8192).any(|&b| b == 0);
+    match std::str::from_utf8(bytes) {
+        Ok(t) if !looks_binary => Ok(t),
+        _ => Err(Error::input(
+            display,
+            None,
+            None,
+            "",
+            "not a text CSV file (binary data or not UTF-8)",
+            "export the history again as CSV, or pass the .xlsx/.zip file itself",
+        )),
+    }
+}
+
+/// Parse one line as a CSV record with the given delimiter.
+fn split_line(line: &str, delimiter: u8) -> Vec<String> {
+    let mut rdr = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(line.as_bytes());
+    let mut rec = csv::StringRecord::new();
+    match rdr.read_record(&mut rec) {
+        Ok(true) => rec.iter().map(|c| c.to_string()).collect(),
+        _ => vec![line.to_string()],
+    }
+}
+
+/// Header cells of one physical line, with whole-line quoting undone.
+fn header_cells(line: &str, delimiter: u8) -> Vec<String> {
+    let mut cells = split_line(line, delimiter);
+    if cells.len() == 1 && cells[0].contains(delimiter as char) {
+        cells = split_line(&cells[0], delimiter);
+    }
+    cells.iter().map(|c| clean_header_cell(c)).collect()
+}
+
+/// Find the header among the first lines: (line index, delimiter, cells,
+/// byte offset of the line after it).
+fn find_header(display: &str, text: &str) -> Result<(usize, u8, Vec<String>, usize), Error> {
+    let mut offset = 0usize;
+    let mut first_line = None;
+    for (idx, raw) in text.split_inclusive('\n').enumerate() {
+        if idx >= HEADER_SEARCH_LINES {
+            break;
+        }
+        let line = raw.trim_end_matches(['\n', '\r']);
+        let next = offset + raw.len();
+        if !line.trim().is_empty() {
+            first_line.get_or_insert_with(|| (idx, line.to_string()));
+            for delim in [b',', b';', b'\t'] {
+                if !line.contains(delim as char) {
+                    continue;
+                }
+                let cells = header_cells(line, delim);
+                if is_known_header(&cells) {
+                    return Ok((idx, delim, cells, next));
+                }
+            }
+        }
+        offset = next;
+    }
+    let (idx, line) = first_line.unwrap_or((0, String::new()));
+    let shown: String = line.chars().take(160).collect();
+    Err(Error::input(
+        display,
+        Some(idx as u32 + 1),
+        None,
+        &shown,
+        "no known Binance export header in the first lines",
+        "is this a Binance export (trade, order, deposit/withdrawal history, transaction statement, convert)? \
+         Use --skip-errors to list it as `unknown` and continue",
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_bom_preamble_blank_rows_and_line_numbers() {
+        let text = "\u{feff}Binance Transaction History\nGenerated: x\n\n\
+                    User_ID,UTC_Time,Account,Operation,Coin,Change,Remark\n\
+                    1,2024-01-01 00:00:00,Spot,Deposit,USDT,10,\n,,,,,,\n\n\
+                    1,2024-01-02 00:00:00,Spot,Deposit,USDT,5,\n";
+        let g = read_csv("f.csv", text.as_bytes()).unwrap();
+        assert_eq!(g.header_row, 4);
+        assert_eq!(g.preamble_lines, 3);
+        assert_eq!(g.header[0], "User_ID");
+        assert_eq!(g.row_nos, vec![5, 8]);
+        assert_eq!(g.blank_rows, vec![6]);
+    }
+
+    #[test]
+    fn unwraps_whole_line_quoting_and_semicolons() {
+        let text = "Date(UTC),Pair,Side,Price,Executed,Amount,Fee\r\n\
+                    \"2022-02-18 13:24:05,ADABTC,BUY,\"\"1,500.0000050000\"\",1ADA,2BTC,0.1BNB\"\r\n";
+        let g = read_csv("t.csv", text.as_bytes()).unwrap();
+        assert_eq!(g.rows[0][3], "1,500.0000050000");
+        assert_eq!(g.rows[0].len(), 7);
+        assert_eq!(g.unwrapped_rows, 1);
+        let semi = "User_ID;UTC_Time;Account;Operation;Coin;Change;Remark\n1;2024-01-01 00:00:00;Spot;Deposit;USDT;10,5;\n";
+        let g = read_csv("s.csv", semi.as_bytes()).unwrap();
+        assert_eq!(g.delimiter, b';');
+        assert_eq!(g.rows[0][5], "10,5");
+    }
+
+    #[test]
+    fn refuses_binary_empty_and_unknown() {
+        let e = read_csv("b.csv", &[0u8, 159, 146, 150]).unwrap_err();
+        assert!(e.to_string().contains("b.csv"), "{e}");
+        let e = read_csv("e.csv", b"").unwrap_err();
+        assert!(e.to_string().contains("empty"), "{e}");
+        let e = read_csv("u.csv", b"foo,bar\n1,2\n").unwrap_err();
+        assert!(e.to_string().contains("no known Binance export header"), "{e}");
+    }
+}

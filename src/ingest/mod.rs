@@ -1,0 +1,169 @@
+//! Input files → raw cell grids with their kind, layout and time zone.
+//! Directories are walked recursively in sorted order; only `.csv` and
+//! `.xlsx` files are read (others are listed as skipped).
+
+pub mod csv;
+pub mod grid;
+pub mod layouts;
+pub mod sniff;
+pub mod xlsx;
+
+use crate::error::Error;
+use grid::Grid;
+use sha2::{Digest, Sha256};
+use sniff::{SniffOptions, Sniffed};
+use std::path::{Path, PathBuf};
+
+/// One recognized input file.
+#[derive(Debug, Clone)]
+pub struct RawFile {
+    /// Path as given on the command line, or relative to the input directory.
+    pub display: String,
+    pub sha256: String,
+    pub grid: Grid,
+    pub sniffed: Sniffed,
+}
+
+/// A file that could not be used (with `--skip-errors`), or was not an export.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skipped {
+    pub display: String,
+    pub sha256: Option<String>,
+    /// Data lines in the file (all counted as rejected), 0 when not read.
+    pub lines: u64,
+    pub reason: String,
+}
+
+/// Everything read from the inputs.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub files: Vec<RawFile>,
+    /// Files refused with `--skip-errors` (kind `unknown`).
+    pub unknown: Vec<Skipped>,
+    /// Files in input directories that are not .csv/.xlsx (not read).
+    pub ignored: Vec<Skipped>,
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    let d = Sha256::digest(bytes);
+    d.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Expand inputs into (path, display name), sorted within each directory.
+pub fn collect_paths(inputs: &[PathBuf]) -> Result<(Vec<(PathBuf, String)>, Vec<Skipped>), Error> {
+    let mut out = Vec::new();
+    let mut skipped = Vec::new();
+    for input in inputs {
+        let s = input.to_string_lossy();
+        if s.contains("://") {
+            return Err(Error::Usage(format!(
+                "`{s}` is a URL: inputs are local paths only (this tool never uses the network)"
+            )));
+        }
+        if input.is_dir() {
+            let mut found = Vec::new();
+            walk(input, input, &mut found, &mut skipped)?;
+            found.sort();
+            out.extend(found.into_iter().map(|(rel, p)| (p, rel)));
+        } else if input.is_file() {
+            out.push((input.clone(), s.to_string()));
+        } else {
+            return Err(Error::Usage(format!("`{s}`: no such file or directory")));
+        }
+    }
+    skipped.sort_by(|a: &Skipped, b| a.display.cmp(&b.display));
+    Ok((out, skipped))
+}
+
+fn walk(root: &Path, dir: &Path, out: &mut Vec<(String, PathBuf)>, skipped: &mut Vec<Skipped>) -> Result<(), Error> {
+    let entries = std::fs::read_dir(dir)
+        .map_err(|e| Error::Usage(format!("cannot read directory `{}`: {e}", dir.display())))?;
+    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    paths.sort();
+    for p in paths {
+        let rel = p
+            .strip_prefix(root)
+            .unwrap_or(&p)
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().to_string())
+            .collect::<Vec<_>>()
+            .join("/");
+        if p.is_dir() {
+            walk(root, &p, out, skipped)?;
+            continue;
+        }
+        let ext = p
+            .extension()
+            .map(|e| e.to_string_lossy().to_lowercase())
+            .unwrap_or_default();
+        if ext == "csv" || ext == "xlsx" {
+            out.push((rel, p));
+        } else {
+            skipped.push(Skipped {
+                display: rel,
+                sha256: None,
+                lines: 0,
+                reason: format!("not a .csv or .xlsx file (.{ext})"),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Read and sniff every input. Without `skip_errors` the first bad file
+/// stops the run; with it, the file is listed as unknown.
+pub fn load(inputs: &[PathBuf], opts: &SniffOptions, skip_errors: bool) -> Result<Loaded, Error> {
+    let (paths, ignored) = collect_paths(inputs)?;
+    let mut loaded = Loaded {
+        ignored,
+        ..Loaded::default()
+    };
+    for (path, display) in paths {
+        let bytes = std::fs::read(&path)
+            .map_err(|e| Error::input(&display, None, None, "", &format!("cannot read the file: {e}"), "check the path and permissions"))?;
+        let sha = sha256_hex(&bytes);
+        match read_one(&display, &bytes, opts) {
+            Ok((grid, sniffed)) => loaded.files.push(RawFile {
+                display,
+                sha256: sha,
+                grid,
+                sniffed,
+            }),
+            Err(e) if skip_errors && matches!(e, Error::Input { .. }) => loaded.unknown.push(Skipped {
+                lines: bytes.split(|&b| b == b'\n').filter(|l| !l.iter().all(u8::is_ascii_whitespace)).count() as u64,
+                display,
+                sha256: Some(sha),
+                reason: e.to_string(),
+            }),
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(loaded)
+}
+
+fn read_one(display: &str, bytes: &[u8], opts: &SniffOptions) -> Result<(Grid, Sniffed), Error> {
+    let is_zip = bytes.starts_with(b"PK\x03\x04");
+    let is_xlsx_name = display.to_lowercase().ends_with(".xlsx");
+    let grid = if is_zip || is_xlsx_name {
+        xlsx::read_xlsx(display, bytes)?
+    } else {
+        csv::read_csv(display, bytes)?
+    };
+    let sniffed = sniff::sniff(display, &grid, opts)?;
+    Ok((grid, sniffed))
+}
+
+/// User ids named in statement files (`User_ID` column), sorted, distinct.
+pub fn user_ids(files: &[RawFile]) -> Vec<String> {
+    let mut ids = std::collections::BTreeSet::new();
+    for f in files {
+        if let Some(c) = f.sniffed.fields.iter().position(|x| *x == Some(layouts::field::USER_ID)) {
+            for row in &f.grid.rows {
+                if let Some(v) = row.get(c).map(|s| s.trim()).filter(|s| !s.is_empty()) {
+                    ids.insert(v.to_string());
+                }
+            }
+        }
+    }
+    ids.into_iter().collect()
+}

@@ -1,0 +1,207 @@
+//! Kind, layout, direction and time zone of a file, from its header and name.
+
+use super::grid::Grid;
+use super::layouts::{field, field_of, match_layout, split_header, DirRule, Layout};
+use crate::error::Error;
+use crate::model::{FileKind, Warning};
+use crate::normalize::time::TzSpec;
+
+/// What sniffing found out about one file.
+#[derive(Debug, Clone)]
+pub struct Sniffed {
+    pub layout: &'static Layout,
+    pub kind: FileKind,
+    /// Field key of each header column (`None` = unknown column, ignored).
+    pub fields: Vec<Option<&'static str>>,
+    pub tz: TzSpec,
+    /// How the zone was decided, for `inputs[].time_zone`.
+    pub tz_note: String,
+    pub warnings: Vec<Warning>,
+}
+
+/// Options that decide what a file cannot say itself.
+#[derive(Debug, Clone, Default)]
+pub struct SniffOptions {
+    /// `--tz`: zone for files whose times carry no explicit offset.
+    pub tz: Option<TzSpec>,
+    /// `--direction`: for deposit/withdrawal files whose name does not say.
+    pub direction: Option<crate::model::Direction>,
+}
+
+pub fn sniff(display: &str, grid: &Grid, opts: &SniffOptions) -> Result<Sniffed, Error> {
+    let mut fields = Vec::with_capacity(grid.header.len());
+    let mut header_tz: Option<String> = None;
+    let mut time_header = String::new();
+    for cell in &grid.header {
+        let (name, tz) = split_header(cell);
+        let mut f = field_of(&name);
+        if f == Some(field::TIME) {
+            if fields.contains(&Some(field::TIME)) {
+                f = Some(field::UPDATE_TIME);
+            } else {
+                header_tz = tz;
+                time_header = name.clone();
+            }
+        }
+        fields.push(f);
+    }
+    let layout = match_layout(&fields).ok_or_else(|| {
+        Error::input(
+            display,
+            Some(grid.header_row),
+            None,
+            &grid.header.join(","),
+            "header matches no known Binance export layout",
+            "see the README's list of supported exports; use --skip-errors to continue without it",
+        )
+    })?;
+    let kind = direction_kind(display, layout, opts)?;
+    let mut warnings = Vec::new();
+    let (tz, tz_note) = decide_tz(display, header_tz.as_deref(), &time_header, opts, &mut warnings);
+    Ok(Sniffed {
+        layout,
+        kind,
+        fields,
+        tz,
+        tz_note,
+        warnings,
+    })
+}
+
+fn direction_kind(display: &str, layout: &Layout, opts: &SniffOptions) -> Result<FileKind, Error> {
+    use crate::model::Direction;
+    match layout.direction {
+        DirRule::None => Ok(layout.kind),
+        DirRule::Deposit => Ok(FileKind::Deposits),
+        DirRule::Withdrawal => Ok(FileKind::Withdrawals),
+        DirRule::FromFileName => match (direction_from_name(display), opts.direction) {
+            (Some(Direction::Deposit), _) => Ok(FileKind::Deposits),
+            (Some(Direction::Withdrawal), _) => Ok(FileKind::Withdrawals),
+            (None, Some(Direction::Deposit)) => Ok(FileKind::Deposits),
+            (None, Some(Direction::Withdrawal)) => Ok(FileKind::Withdrawals),
+            (None, None) => Err(Error::input(
+                display,
+                None,
+                None,
+                "",
+                "deposit and withdrawal histories of this layout share one header and the file name says neither",
+                "rename the file to contain `deposit` or `withdraw`, or pass --direction deposit|withdrawal",
+            )),
+        },
+    }
+}
+
+/// Direction words in a file name (English and localized), if exactly one
+/// direction is named.
+pub fn direction_from_name(display: &str) -> Option<crate::model::Direction> {
+    use crate::model::Direction;
+    let name = std::path::Path::new(display)
+        .file_name()
+        .map(|n| n.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    const DEP: &[&str] = &["deposit", "depósito", "deposito", "vklad", "einzahlung", "dépôt"];
+    const WD: &[&str] = &["withdraw", "retiro", "retirada", "výběr", "vyber", "auszahlung", "saque", "retrait"];
+    let dep = DEP.iter().any(|w| name.contains(w));
+    let wd = WD.iter().any(|w| name.contains(w));
+    match (dep, wd) {
+        (true, false) => Some(Direction::Deposit),
+        (false, true) => Some(Direction::Withdrawal),
+        _ => None,
+    }
+}
+
+/// Offset written in a file name: `(UTC+7)`, `(UTC-5)`, `(UTC--6)` = UTC−6.
+pub fn offset_from_name(display: &str) -> Option<i32> {
+    let name = std::path::Path::new(display).file_name()?.to_string_lossy().to_string();
+    let upper = name.to_uppercase();
+    let start = upper.find("(UTC")? + 4;
+    let rest = &upper[start..];
+    let end = rest.find(')')?;
+    parse_offset(&rest[..end])
+}
+
+/// `+1`, `-5`, `--6` (= −6), `+5:30`, `0` → seconds east of UTC.
+pub fn parse_offset(s: &str) -> Option<i32> {
+    let s = s.trim();
+    if s.is_empty() {
+        return Some(0);
+    }
+    let (neg, body) = if let Some(b) = s.strip_prefix("--") {
+        (true, b)
+    } else if let Some(b) = s.strip_prefix('-') {
+        (true, b)
+    } else if let Some(b) = s.strip_prefix('+') {
+        (false, b)
+    } else {
+        (false, s)
+    };
+    let (h, m) = match body.split_once(':') {
+        Some((h, m)) => (h.parse::<i32>().ok()?, m.parse::<i32>().ok()?),
+        None => (body.parse::<i32>().ok()?, 0),
+    };
+    if !(0..=14).contains(&h) || !(0..60).contains(&m) {
+        return None;
+    }
+    let secs = h * 3600 + m * 60;
+    Some(if neg { -secs } else { secs })
+}
+
+fn decide_tz(
+    display: &str,
+    header_tz: Option<&str>,
+    time_header: &str,
+    opts: &SniffOptions,
+    warnings: &mut Vec<Warning>,
+) -> (TzSpec, String) {
+    if let Some(label) = header_tz {
+        let rest = &label[3..];
+        if !rest.eq_ignore_ascii_case("null") && !rest.is_empty() {
+            if let Some(secs) = parse_offset(rest) {
+                return (TzSpec::Fixed(secs), format!("{} (from the header)", TzSpec::Fixed(secs)));
+            }
+        }
+    }
+    if let Some(secs) = offset_from_name(display) {
+        return (TzSpec::Fixed(secs), format!("{} (from the file name)", TzSpec::Fixed(secs)));
+    }
+    if let Some(tz) = &opts.tz {
+        return (tz.clone(), format!("{tz} (from --tz)"));
+    }
+    let labeled = header_tz.is_some() || time_header.starts_with("utc");
+    if labeled {
+        (TzSpec::Fixed(0), "UTC (the header says UTC)".to_string())
+    } else {
+        warnings.push(Warning {
+            code: "tz-unknown".into(),
+            row: None,
+            message: format!(
+                "the time column `{time_header}` names no time zone and the file name carries no offset; \
+                 times were read as UTC. If the export was made in local time, pass --tz ZONE"
+            ),
+        });
+        (TzSpec::Fixed(0), "UTC (assumed: no zone in the header or file name)".to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn offsets_from_file_names() {
+        assert_eq!(offset_from_name("x/Binance-Spot-Trade-History-202601011200(UTC--6)_ab.csv"), Some(-6 * 3600));
+        assert_eq!(offset_from_name("Binance-Transaction-History(UTC+9).csv"), Some(9 * 3600));
+        assert_eq!(offset_from_name("Binance-x(UTC+5:30).csv"), Some(5 * 3600 + 1800));
+        assert_eq!(offset_from_name("plain.csv"), None);
+        assert_eq!(parse_offset("+15"), None);
+    }
+
+    #[test]
+    fn direction_from_names() {
+        use crate::model::Direction;
+        assert_eq!(direction_from_name("a/Binance-Deposit-History.csv"), Some(Direction::Deposit));
+        assert_eq!(direction_from_name("withdrawal_history (2).xlsx"), Some(Direction::Withdrawal));
+        assert_eq!(direction_from_name("history.csv"), None);
+        assert_eq!(direction_from_name("deposit-and-withdraw.csv"), None);
+    }
+}

@@ -1,0 +1,115 @@
+//! XLSX → `Grid`: the first sheet with a known header (sheet names vary:
+//! `sheet1`, `sheet1 1`, …). Cells may be text, numbers or Excel dates;
+//! every cell becomes text (dates as `YYYY-MM-DD HH:MM:SS`, numbers in their
+//! shortest exact decimal form).
+
+use super::grid::{clean_header_cell, is_blank, is_known_header, Grid, HEADER_SEARCH_LINES};
+use crate::error::Error;
+use calamine::{open_workbook_auto_from_rs, Data, Reader};
+use std::io::Cursor;
+
+pub fn read_xlsx(display: &str, bytes: &[u8]) -> Result<Grid, Error> {
+    let mut book = open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| {
+        Error::input(
+            display,
+            None,
+            None,
+            "",
+            &format!("cannot open as a spreadsheet: {e}"),
+            "is the file complete? Binance .xlsx files are zip archives; re-download it",
+        )
+    })?;
+    let mut first_seen: Option<String> = None;
+    for (name, range) in book.worksheets() {
+        let start_row = range.start().map(|(r, _)| r).unwrap_or(0);
+        let rows: Vec<Vec<String>> = range
+            .rows()
+            .map(|r| r.iter().map(cell_text).collect())
+            .collect();
+        for (idx, cells) in rows.iter().enumerate().take(HEADER_SEARCH_LINES) {
+            let header: Vec<String> = cells.iter().map(|c| clean_header_cell(c)).collect();
+            if first_seen.is_none() && !is_blank(&header) {
+                first_seen = Some(header.join(","));
+            }
+            if !is_known_header(&header) {
+                continue;
+            }
+            // Trim trailing empty header cells.
+            let mut header = header;
+            while header.last().is_some_and(|c| c.is_empty()) {
+                header.pop();
+            }
+            let mut grid = Grid {
+                header,
+                header_row: start_row + idx as u32 + 1,
+                preamble_lines: idx as u32,
+                delimiter: b',',
+                sheet: Some(name.clone()),
+                ..Grid::default()
+            };
+            for (j, cells) in rows.iter().enumerate().skip(idx + 1) {
+                let row_no = start_row + j as u32 + 1;
+                if is_blank(cells) {
+                    grid.blank_rows.push(row_no);
+                } else {
+                    grid.rows.push(cells.clone());
+                    grid.row_nos.push(row_no);
+                }
+            }
+            // Trailing blank rows of a sheet's used range are not rows the user sees.
+            return Ok(grid);
+        }
+    }
+    Err(Error::input(
+        display,
+        Some(1),
+        None,
+        &first_seen.unwrap_or_default(),
+        "no sheet with a known Binance export header",
+        "is this a Binance export? Use --skip-errors to list it as `unknown` and continue",
+    ))
+}
+
+/// Text of one cell.
+fn cell_text(c: &Data) -> String {
+    match c {
+        Data::Empty => String::new(),
+        Data::String(s) => s.clone(),
+        Data::Int(i) => i.to_string(),
+        Data::Float(f) => float_text(*f),
+        Data::Bool(b) => b.to_string(),
+        Data::DateTime(dt) => match dt.as_datetime() {
+            Some(t) => t.format("%Y-%m-%d %H:%M:%S").to_string(),
+            None => float_text(dt.as_f64()),
+        },
+        Data::DateTimeIso(s) | Data::DurationIso(s) => s.replace('T', " "),
+        Data::Error(e) => format!("#ERR:{e}"),
+    }
+}
+
+/// Shortest decimal text that reads back as the same float (no exponent).
+fn float_text(f: f64) -> String {
+    if f.fract() == 0.0 && f.abs() < 1e15 {
+        return format!("{}", f as i64);
+    }
+    format!("{f}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn floats_read_as_plain_decimals() {
+        assert_eq!(float_text(0.1), "0.1");
+        assert_eq!(float_text(1500.0), "1500");
+        assert_eq!(float_text(-0.00000007), "-0.00000007");
+    }
+
+    #[test]
+    fn refuses_a_file_that_is_not_a_workbook() {
+        let e = read_xlsx("x.xlsx", b"this is not a zip").unwrap_err();
+        assert!(e.to_string().starts_with("x.xlsx"), "{e}");
+        assert_eq!(e.exit_code(), 2);
+    }
+}

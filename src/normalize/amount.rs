@@ -1,0 +1,139 @@
+//! Amount cells → exact decimals: thousands separators, decimal commas,
+//! scientific notation, glued (`0.5BTC`) or spaced (`100.00 EUR`) asset
+//! suffixes. Suffixes are split with the assets the row itself names (the
+//! pair), never by a letters-only regex: `5.11INCH` is 5.1 of `1INCH`.
+
+use crate::decimal::{Dec, DecError};
+
+/// Number conventions of one file.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct NumStyle {
+    /// `10,50` means ten and a half (semicolon files re-saved in EU locales).
+    pub decimal_comma: bool,
+}
+
+/// Why an amount cell was refused, as a sentence fragment.
+pub fn describe(e: &DecError) -> String {
+    format!("cannot read as an exact amount ({e})")
+}
+
+/// A plain number cell (no asset), e.g. `"11,426.20"`, `6.0E-7`, `10,5`.
+pub fn parse_number(s: &str, style: NumStyle) -> Result<Dec, String> {
+    let t = s.trim().trim_matches('"').trim();
+    let t = t.trim_start_matches(['£', '$', '€']);
+    let cleaned = clean_separators(t, style)?;
+    Dec::parse(&cleaned).map_err(|e| describe(&e))
+}
+
+/// Remove thousands separators / turn a decimal comma into a point.
+fn clean_separators(t: &str, style: NumStyle) -> Result<String, String> {
+    if !t.contains(',') {
+        return Ok(t.to_string());
+    }
+    if style.decimal_comma {
+        if t.matches(',').count() == 1 && !t.contains('.') {
+            return Ok(t.replace(',', "."));
+        }
+        // 1.234,5 → 1234.5
+        if t.matches(',').count() == 1 {
+            return Ok(t.replace('.', "").replace(',', "."));
+        }
+        return Err("more than one decimal comma".into());
+    }
+    // Thousands separators: every group after a comma has exactly 3 digits.
+    let int_part = t.split('.').next().unwrap_or("");
+    let groups: Vec<&str> = int_part.split(',').collect();
+    let ok = groups.len() > 1
+        && groups[1..].iter().all(|g| g.len() == 3 && g.bytes().all(|b| b.is_ascii_digit()))
+        && !groups[0].is_empty();
+    if ok {
+        Ok(t.replace(',', ""))
+    } else {
+        Err("a comma that is not a thousands separator (decimal comma? re-saved by a spreadsheet?)".into())
+    }
+}
+
+/// Split `qty⟨ASSET⟩` or `qty ASSET`. `expected` lists assets the row names
+/// (longest tried first); with none matching, the asset is what follows the
+/// longest numeric prefix.
+pub fn split_suffixed(s: &str, expected: &[&str], style: NumStyle) -> Result<(Dec, String), String> {
+    let t = s.trim();
+    if let Some((num, asset)) = t.rsplit_once(' ') {
+        let asset = asset.trim();
+        if !asset.is_empty() && asset.chars().all(|c| c.is_ascii_alphanumeric()) {
+            return Ok((parse_number(num, style)?, asset.to_string()));
+        }
+    }
+    let mut cands: Vec<&str> = expected.iter().copied().filter(|a| !a.is_empty()).collect();
+    cands.sort_by_key(|a| std::cmp::Reverse(a.len()));
+    for a in cands {
+        if t.len() > a.len() && t.ends_with(a) {
+            if let Ok(v) = parse_number(&t[..t.len() - a.len()], style) {
+                return Ok((v, a.to_string()));
+            }
+        }
+    }
+    // Fallback: longest numeric prefix.
+    let bytes = t.as_bytes();
+    let mut end = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let ok = b.is_ascii_digit()
+            || b == b'.'
+            || b == b','
+            || (i == 0 && (b == b'-' || b == b'+'))
+            || ((b == b'E' || b == b'e')
+                && bytes.get(i + 1).is_some_and(|n| n.is_ascii_digit() || *n == b'-' || *n == b'+'));
+        let sign_after_e = (b == b'-' || b == b'+') && i > 0 && matches!(bytes[i - 1], b'E' | b'e');
+        if ok || sign_after_e {
+            end = i + 1;
+        } else {
+            break;
+        }
+    }
+    let (num, asset) = t.split_at(end);
+    if asset.is_empty() {
+        return Err("amount has no asset suffix (expected e.g. 0.5BTC)".into());
+    }
+    if !asset.chars().all(|c| c.is_ascii_alphanumeric()) {
+        return Err("cannot split the amount from its asset".into());
+    }
+    Ok((parse_number(num, style)?, asset.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Dec {
+        Dec::parse(s).unwrap()
+    }
+    const P: NumStyle = NumStyle {
+        decimal_comma: false,
+    };
+
+    #[test]
+    fn plain_numbers() {
+        assert_eq!(parse_number("\"11,426.2000000000\"", P).unwrap(), d("11426.2"));
+        assert_eq!(parse_number("1,800.00000000", P).unwrap(), d("1800"));
+        assert_eq!(parse_number("-7E-08", P).unwrap(), d("-0.00000007"));
+        assert_eq!(parse_number("£0.025", P).unwrap(), d("0.025"));
+        assert!(parse_number("10,5", P).is_err());
+        let eu = NumStyle { decimal_comma: true };
+        assert_eq!(parse_number("10,50000000", eu).unwrap(), d("10.5"));
+        assert_eq!(parse_number("-1,25000000", eu).unwrap(), d("-1.25"));
+        assert_eq!(parse_number("1.234,5", eu).unwrap(), d("1234.5"));
+    }
+
+    #[test]
+    fn suffixes_split_with_the_row_assets() {
+        assert_eq!(split_suffixed("0.0528450000BTC", &["BTC", "USDT"], P).unwrap(), (d("0.052845"), "BTC".into()));
+        assert_eq!(split_suffixed("5.11INCH", &["1INCH", "USDT"], P).unwrap(), (d("5.1"), "1INCH".into()));
+        assert_eq!(split_suffixed("124.60184573 BUSD", &[], P).unwrap(), (d("124.60184573"), "BUSD".into()));
+        assert_eq!(split_suffixed("\"1,800.00000000USDT\"", &["USDT"], P).unwrap().0, d("1800"));
+        // Fee asset not in the pair: the longest numeric prefix.
+        assert_eq!(split_suffixed("0.0229201000BNB", &["BTC", "USDT"], P).unwrap(), (d("0.0229201"), "BNB".into()));
+        assert_eq!(split_suffixed("1.5E-7BNB", &[], P).unwrap(), (d("0.00000015"), "BNB".into()));
+        assert!(split_suffixed("1.2.3BTC", &["BTC"], P).is_err());
+        assert!(split_suffixed("12.5", &["BTC"], P).is_err());
+    }
+}

@@ -1,0 +1,89 @@
+//! Spot trade history → fills. T2/T3 (`Pair,Side,Price,Executed,Amount,Fee`
+//! with asset-suffixed amounts, localized headers) and T1
+//! (`Market,Type,Price,Amount,Total,Fee,Fee Coin`, plain numbers).
+
+use super::file::{CellResult, FileCtx};
+use super::symbols::{split_by_quotes, split_by_suffixes};
+use crate::error::Error;
+use crate::ingest::layouts::field as f;
+use crate::model::{Fill, Side};
+
+pub fn normalize(ctx: &mut FileCtx) -> Result<(), Error> {
+    let v1 = ctx.sniffed.layout.id == "spot-trades/v1";
+    for r in 0..ctx.grid.rows.len() {
+        let res = if v1 { row_v1(ctx, r) } else { row_v2(ctx, r) };
+        match res {
+            Ok(fill) => ctx.rows.fills.push(fill),
+            Err(e) => ctx.reject(r, e)?,
+        }
+    }
+    Ok(())
+}
+
+pub fn side(ctx: &FileCtx, r: usize, field: &'static str) -> CellResult<Side> {
+    let v = ctx.cell(r, field);
+    match v.to_uppercase().as_str() {
+        "BUY" | "COMPRA" | "NÁKUP" | "NAKUP" | "ACHAT" | "KAUF" | "COMPRAR" => Ok(Side::Buy),
+        "SELL" | "VENTA" | "PRODEJ" | "VENTE" | "VERKAUF" | "VENDER" | "VENDA" => Ok(Side::Sell),
+        _ => Err(ctx.err(field, v, "side is neither BUY nor SELL")),
+    }
+}
+
+fn row_v2(ctx: &FileCtx, r: usize) -> CellResult<Fill> {
+    let time = ctx.time(r)?;
+    let pair = ctx.text(r, f::PAIR)?.to_uppercase();
+    let qty_field = if ctx.col(f::EXECUTED).is_some() { f::EXECUTED } else { f::QUANTITY };
+    let (base, quote) = split_by_suffixes(&pair, ctx.cell(r, qty_field), ctx.cell(r, f::AMOUNT))
+        .ok_or_else(|| {
+            ctx.err(
+                f::PAIR,
+                &pair,
+                "cannot split the pair into base and quote using the asset suffixes of the amounts",
+            )
+        })?;
+    let (qty, _) = ctx.suffixed(r, qty_field, &[&base])?;
+    let (quote_qty, _) = ctx.suffixed(r, f::AMOUNT, &[&quote])?;
+    let (fee, fee_asset) = ctx.suffixed(r, f::FEE, &[&base, &quote, "BNB"])?;
+    Ok(Fill {
+        origin: ctx.origin(r),
+        time,
+        symbol: pair,
+        side: side(ctx, r, f::SIDE)?,
+        price: ctx.number(r, f::PRICE)?,
+        qty,
+        quote_qty,
+        fee: Some(fee),
+        fee_asset: Some(fee_asset),
+        order_id: None,
+        trade_id: None,
+        is_maker: None,
+        base,
+        quote,
+    })
+}
+
+fn row_v1(ctx: &FileCtx, r: usize) -> CellResult<Fill> {
+    let time = ctx.time(r)?;
+    let pair = ctx.text(r, f::MARKET)?.to_uppercase();
+    let fee_coin = ctx.text(r, f::FEE_COIN)?.to_uppercase();
+    let (base, quote) = split_by_quotes(&pair, Some(&fee_coin))
+        .filter(|(b, q)| fee_coin == *b || fee_coin == *q || fee_coin == "BNB")
+        .or_else(|| split_by_quotes(&pair, None))
+        .ok_or_else(|| ctx.err(f::MARKET, &pair, "cannot split the market into base and quote"))?;
+    Ok(Fill {
+        origin: ctx.origin(r),
+        time,
+        symbol: pair,
+        side: side(ctx, r, f::TYPE)?,
+        price: ctx.number(r, f::PRICE)?,
+        qty: ctx.number(r, f::AMOUNT)?,
+        quote_qty: ctx.number(r, f::TOTAL)?,
+        fee: Some(ctx.number(r, f::FEE)?),
+        fee_asset: Some(fee_coin),
+        order_id: None,
+        trade_id: None,
+        is_maker: None,
+        base,
+        quote,
+    })
+}

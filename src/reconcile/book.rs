@@ -1,0 +1,331 @@
+//! The book of record. Inside the time span the statement covers, the
+//! statement is the book and the other exports are matched against it;
+//! outside it (or with no statement) their rows become derived legs. An
+//! event is counted once.
+//!
+//! Matching tolerances (DETECTORS.md): trade legs ±1 s; deposits and
+//! withdrawals up to 60 min (statement rows lag the histories); withdrawal
+//! amounts are net in the history and gross in the statement.
+
+use crate::decimal::Dec;
+use crate::model::{Category, Conversion, Direction, Fill, LedgerRow, Order, Origin, Side, TimeMs, Transfer};
+
+pub const TRANSFER_TOLERANCE_MS: i64 = 60 * 60 * 1000;
+pub const TRADE_TOLERANCE_MS: i64 = 1000;
+
+/// The book: every balance change counted once, and what did not match.
+#[derive(Debug, Default, Clone)]
+pub struct Book {
+    pub rows: Vec<LedgerRow>,
+    /// (wallet, coin, origin) of rows that found no counterpart.
+    pub unmatched: Vec<(String, String, Origin)>,
+    pub has_statement: bool,
+    /// Statement span, when there is a statement.
+    pub span: Option<(TimeMs, TimeMs)>,
+    /// Notes for the report (which sources were used).
+    pub notes: Vec<String>,
+}
+
+/// Inputs of the book.
+pub struct Sources<'a> {
+    pub statement: &'a [LedgerRow],
+    pub fills: &'a [Fill],
+    pub orders: &'a [Order],
+    pub transfers: &'a [Transfer],
+    pub conversions: &'a [Conversion],
+}
+
+pub fn build(src: &Sources) -> Book {
+    let mut book = Book {
+        rows: src.statement.to_vec(),
+        has_statement: !src.statement.is_empty(),
+        ..Book::default()
+    };
+    book.span = span(src.statement.iter().map(|r| r.time));
+    let sp = book.span;
+    let inside = move |t: TimeMs, tol: i64| sp.is_some_and(|(a, b)| t >= a - tol && t <= b + tol);
+    let mut used = vec![false; book.rows.len()];
+
+    // Deposits and withdrawals.
+    let mut transfers: Vec<&Transfer> = src.transfers.iter().filter(|t| t.completed).collect();
+    transfers.sort_by_key(|t| (t.time, t.origin.clone()));
+    let mut derived: Vec<LedgerRow> = Vec::new();
+    let mut splits: Vec<(usize, LedgerRow)> = Vec::new();
+    for t in transfers {
+        if let Some(i) = match_transfer(&book.rows, &used, t) {
+            used[i] = true;
+            if t.direction == Direction::Withdrawal && !t.fee.is_zero() && book.rows[i].change == -(t.amount + t.fee) {
+                // Split the gross statement row into amount and fee.
+                let mut fee = book.rows[i].clone();
+                fee.category = Category::WithdrawalFee;
+                fee.change = -t.fee;
+                book.rows[i].change = -t.amount;
+                splits.push((i, fee));
+            }
+            continue;
+        }
+        if inside(t.time, TRANSFER_TOLERANCE_MS) {
+            book.unmatched.push(("Spot".into(), t.coin.clone(), t.origin.clone()));
+            continue;
+        }
+        derived.extend(transfer_legs(t));
+    }
+    // Trades.
+    let fill_span = span(src.fills.iter().map(|f| f.time));
+    for f in src.fills {
+        if inside(f.time, TRADE_TOLERANCE_MS) {
+            for leg in fill_legs(f) {
+                match match_leg(&book.rows, &used, &leg) {
+                    Some(i) => used[i] = true,
+                    None => book.unmatched.push((leg.wallet.clone(), leg.coin.clone(), leg.origin.clone())),
+                }
+            }
+        } else {
+            derived.extend(fill_legs(f));
+        }
+    }
+    // Orders stand in for fills only where no trade export covers their time.
+    let covered = |t: TimeMs| fill_span.is_some_and(|(a, b)| t >= a - TRADE_TOLERANCE_MS && t <= b + TRADE_TOLERANCE_MS);
+    let mut from_orders = 0usize;
+    for o in src.orders {
+        if o.executed_qty.is_zero() || inside(o.time, TRADE_TOLERANCE_MS) || covered(o.time) {
+            continue;
+        }
+        derived.extend(order_legs(o));
+        from_orders += 1;
+    }
+    if from_orders > 0 {
+        book.notes.push(format!(
+            "{from_orders} executed order(s) from the order history stand in for missing trade rows; their fees are unknown"
+        ));
+    }
+    for c in src.conversions.iter().filter(|c| c.completed) {
+        if !inside(c.time, TRANSFER_TOLERANCE_MS) {
+            derived.extend(conversion_legs(c));
+        }
+    }
+    for (_, fee) in splits {
+        book.rows.push(fee);
+    }
+    book.rows.extend(derived);
+    book.rows.sort_by(|a, b| (a.time, &a.origin).cmp(&(b.time, &b.origin)));
+    book.unmatched.sort();
+    book.notes.push(match book.span {
+        Some(_) => "the transaction statement is the book of record inside its time span; other exports are matched against it".into(),
+        None => "no transaction statement: the bridge rests on the trade, order and transfer exports and is partial (other wallet activity is not visible)".into(),
+    });
+    book
+}
+
+fn span(times: impl Iterator<Item = TimeMs>) -> Option<(TimeMs, TimeMs)> {
+    times.fold(None, |acc, t| match acc {
+        None => Some((t, t)),
+        Some((a, b)) => Some((a.min(t), b.max(t))),
+    })
+}
+
+fn match_transfer(rows: &[LedgerRow], used: &[bool], t: &Transfer) -> Option<usize> {
+    let want_cat = match t.direction {
+        Direction::Deposit => Category::Deposit,
+        Direction::Withdrawal => Category::Withdrawal,
+    };
+    let amounts: Vec<Dec> = match t.direction {
+        Direction::Deposit => vec![t.amount],
+        Direction::Withdrawal => vec![-(t.amount + t.fee), -t.amount],
+    };
+    rows.iter()
+        .enumerate()
+        .filter(|(i, r)| {
+            !used[*i]
+                && r.category == want_cat
+                && r.coin == t.coin
+                && amounts.contains(&r.change)
+                && (r.time - t.time).abs() <= TRANSFER_TOLERANCE_MS
+        })
+        .min_by_key(|(i, r)| ((r.time - t.time).abs(), *i))
+        .map(|(i, _)| i)
+}
+
+fn match_leg(rows: &[LedgerRow], used: &[bool], leg: &LedgerRow) -> Option<usize> {
+    rows.iter()
+        .enumerate()
+        .filter(|(i, r)| {
+            !used[*i]
+                && r.coin == leg.coin
+                && r.change == leg.change
+                && (r.time - leg.time).abs() <= TRADE_TOLERANCE_MS
+        })
+        .min_by_key(|(i, r)| ((r.time - leg.time).abs(), *i))
+        .map(|(i, _)| i)
+}
+
+fn leg(origin: &Origin, time: TimeMs, op: &str, category: Category, coin: &str, change: Dec) -> LedgerRow {
+    LedgerRow {
+        origin: origin.clone(),
+        time,
+        wallet: "Spot".into(),
+        operation: op.into(),
+        category,
+        coin: coin.to_string(),
+        change,
+        remark: String::new(),
+    }
+}
+
+pub fn transfer_legs(t: &Transfer) -> Vec<LedgerRow> {
+    match t.direction {
+        Direction::Deposit => vec![leg(&t.origin, t.time, "Deposit (history)", Category::Deposit, &t.coin, t.amount)],
+        Direction::Withdrawal => {
+            let mut v = vec![leg(&t.origin, t.time, "Withdraw (history)", Category::Withdrawal, &t.coin, -t.amount)];
+            if !t.fee.is_zero() {
+                v.push(leg(&t.origin, t.time, "Withdraw fee (history)", Category::WithdrawalFee, &t.coin, -t.fee));
+            }
+            v
+        }
+    }
+}
+
+pub fn fill_legs(f: &Fill) -> Vec<LedgerRow> {
+    let (b, q) = match f.side {
+        Side::Buy => (f.qty, -f.quote_qty),
+        Side::Sell => (-f.qty, f.quote_qty),
+    };
+    let cat = |d: Dec| if d.is_negative() { Category::Sell } else { Category::Buy };
+    let mut v = vec![
+        leg(&f.origin, f.time, "Trade (history)", cat(b), &f.base, b),
+        leg(&f.origin, f.time, "Trade (history)", cat(q), &f.quote, q),
+    ];
+    if let (Some(fee), Some(asset)) = (f.fee, f.fee_asset.as_deref()) {
+        if !fee.is_zero() {
+            v.push(leg(&f.origin, f.time, "Trade fee (history)", Category::TradeFee, asset, -fee));
+        }
+    }
+    v
+}
+
+fn order_legs(o: &Order) -> Vec<LedgerRow> {
+    let quote = o
+        .quote_total
+        .or_else(|| o.avg_price.map(|p| p.mul(o.executed_qty)))
+        .unwrap_or(Dec::ZERO);
+    let (b, q) = match o.side {
+        Side::Buy => (o.executed_qty, -quote),
+        Side::Sell => (-o.executed_qty, quote),
+    };
+    let cat = |d: Dec| if d.is_negative() { Category::Sell } else { Category::Buy };
+    let t = o.update_time.unwrap_or(o.time);
+    vec![
+        leg(&o.origin, t, "Order (history)", cat(b), &o.base, b),
+        leg(&o.origin, t, "Order (history)", cat(q), &o.quote, q),
+    ]
+}
+
+fn conversion_legs(c: &Conversion) -> Vec<LedgerRow> {
+    let mut a = leg(&c.origin, c.time, "Convert (history)", Category::Convert, &c.from_asset, -c.from_qty);
+    let mut b = leg(&c.origin, c.time, "Convert (history)", Category::Convert, &c.to_asset, c.to_qty);
+    a.wallet = c.wallet.clone();
+    b.wallet = c.wallet.clone();
+    vec![a, b]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Dec {
+        Dec::parse(s).unwrap()
+    }
+    fn o(file: &str, row: u32) -> Origin {
+        Origin { file: file.into(), row }
+    }
+    fn st(row: u32, time: TimeMs, op: &str, cat: Category, coin: &str, change: &str) -> LedgerRow {
+        LedgerRow {
+            origin: o("statement.csv", row),
+            time,
+            wallet: "Spot".into(),
+            operation: op.into(),
+            category: cat,
+            coin: coin.into(),
+            change: d(change),
+            remark: String::new(),
+        }
+    }
+    fn wd(row: u32, time: TimeMs, amount: &str, fee: &str) -> Transfer {
+        Transfer {
+            origin: o("withdrawals.csv", row),
+            time,
+            direction: Direction::Withdrawal,
+            coin: "USDT".into(),
+            network: None,
+            amount: d(amount),
+            fee: d(fee),
+            address: Some("addr".into()),
+            txid: Some("tx".into()),
+            memo: None,
+            status: "Completed".into(),
+            completed: true,
+            fiat: false,
+        }
+    }
+    fn sum(book: &Book, coin: &str) -> Dec {
+        book.rows.iter().filter(|r| r.coin == coin).map(|r| r.change).sum()
+    }
+
+    #[test]
+    fn withdrawal_matches_the_gross_statement_row_and_splits_the_fee() {
+        // Statement: +100 deposit at t=0, −50 gross withdrawal 26 min after the history row.
+        let statement = vec![
+            st(2, 0, "Deposit", Category::Deposit, "USDT", "100"),
+            st(3, 3_600_000 + 26 * 60_000, "Withdraw", Category::Withdrawal, "USDT", "-50"),
+        ];
+        let transfers = vec![wd(2, 3_600_000, "49", "1")];
+        let book = build(&Sources { statement: &statement, fills: &[], orders: &[], transfers: &transfers, conversions: &[] });
+        // Counted once: 100 − 49 − 1 = 50.
+        assert_eq!(sum(&book, "USDT"), d("50"));
+        let fee: Vec<_> = book.rows.iter().filter(|r| r.category == Category::WithdrawalFee).collect();
+        assert_eq!(fee.len(), 1);
+        assert_eq!(fee[0].change, d("-1"));
+        assert!(book.unmatched.is_empty());
+    }
+
+    #[test]
+    fn history_rows_outside_the_statement_span_are_added_inside_are_matched() {
+        let statement = vec![st(2, 10_000_000, "Deposit", Category::Deposit, "USDT", "100")];
+        // One withdrawal long after the statement ends (counted), one inside without a match (listed).
+        let transfers = vec![wd(2, 10_000_000 + 5 * 3_600_000, "10", "0.5"), wd(3, 10_000_500, "7", "0")];
+        let book = build(&Sources { statement: &statement, fills: &[], orders: &[], transfers: &transfers, conversions: &[] });
+        // 100 − 10 − 0.5 = 89.5; the unmatched 7 is not counted.
+        assert_eq!(sum(&book, "USDT"), d("89.5"));
+        assert_eq!(book.unmatched, vec![("Spot".into(), "USDT".into(), o("withdrawals.csv", 3))]);
+        assert!(book.has_statement);
+    }
+
+    #[test]
+    fn fills_inside_the_statement_span_match_legs_one_second_apart() {
+        let statement = vec![
+            st(2, 1_000, "Transaction Spend", Category::Sell, "USDT", "-10"),
+            st(3, 2_000, "Transaction Buy", Category::Buy, "BTC", "0.0002"),
+            st(4, 2_000, "Transaction Fee", Category::TradeFee, "BNB", "-0.00001"),
+        ];
+        let fill = Fill {
+            origin: o("trades.csv", 2),
+            time: 1_000,
+            symbol: "BTCUSDT".into(),
+            base: "BTC".into(),
+            quote: "USDT".into(),
+            side: Side::Buy,
+            price: d("50000"),
+            qty: d("0.0002"),
+            quote_qty: d("10"),
+            fee: Some(d("0.00001")),
+            fee_asset: Some("BNB".into()),
+            order_id: None,
+            trade_id: None,
+            is_maker: None,
+        };
+        let book = build(&Sources { statement: &statement, fills: &[fill], orders: &[], transfers: &[], conversions: &[] });
+        assert_eq!(book.rows.len(), 3, "fill legs must not be added again");
+        assert!(book.unmatched.is_empty(), "{:?}", book.unmatched);
+        assert_eq!(sum(&book, "BTC"), d("0.0002"));
+    }
+}

@@ -1,0 +1,8 @@
+//! Balance reconciliation: the book of record, then an exact bridge per
+//! (account, wallet, asset).
+
+pub mod book;
+pub mod bridge;
+
+pub use book::{build as build_book, Book, Sources};
+pub use bridge::bridge;

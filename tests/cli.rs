@@ -1,0 +1,215 @@
+//! End-to-end tests of the binary: malformed input gives one clear line and
+//! exit 2; outputs are deterministic; the run needs no network.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_binance-forensics"))
+}
+
+fn case(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/cases").join(name)
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+fn analyze(inputs: &[&Path], out: &Path, extra: &[&str]) -> Output {
+    let mut c = bin();
+    c.arg("analyze");
+    for i in inputs {
+        c.arg(i);
+    }
+    c.arg("--out").arg(out).arg("-q").args(extra);
+    c.output().unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).to_string()
+}
+
+#[test]
+fn unparseable_amount_names_file_line_column_and_value() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(
+        dir.path(),
+        "trades.csv",
+        "Date(UTC),Pair,Side,Price,Executed,Amount,Fee\n\
+         2021-05-09 19:20:01,VETUSDT,BUY,0.2,50VET,10USDT,0.1BNB\n\
+         2021-05-09 19:20:02,VETUSDT,BUY,0.2,1.2.3VET,10USDT,0.1BNB\n",
+    );
+    let o = analyze(&[&f], &dir.path().join("out"), &[]);
+    assert_eq!(o.status.code(), Some(2));
+    let e = stderr(&o);
+    assert_eq!(e.lines().count(), 1, "{e}");
+    assert!(e.contains("trades.csv line 3, column `Executed`, value `1.2.3VET`"), "{e}");
+    assert!(e.contains("--skip-errors"), "{e}");
+    assert!(!dir.path().join("out/findings.json").exists());
+}
+
+#[test]
+fn truncated_row_is_refused_with_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(
+        dir.path(),
+        "statement.csv",
+        "User_ID,UTC_Time,Account,Operation,Coin,Change,Remark\n\
+         1,2024-01-01 00:00:00,Spot,Deposit,USDT,10,\n\
+         1,2024-01-02 00:00:00,Spot,Deposit\n",
+    );
+    let o = analyze(&[&f], &dir.path().join("out"), &[]);
+    assert_eq!(o.status.code(), Some(2));
+    let e = stderr(&o);
+    assert!(e.contains("statement.csv line 3, column `Coin`"), "{e}");
+}
+
+#[test]
+fn wrong_header_is_refused_and_skip_errors_lists_it_as_unknown() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = write(dir.path(), "notes.csv", "name,comment\nalice,hello\nbob,hi\n");
+    let good = case("34-utf8-bom.csv");
+    let o = analyze(&[&bad, &good], &dir.path().join("out"), &[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("notes.csv line 1"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("no known Binance export header"));
+
+    let o = analyze(&[&bad, &good], &dir.path().join("out2"), &["--skip-errors"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("out2/findings.json")).unwrap()).unwrap();
+    let unknown = doc["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["kind"] == "unknown")
+        .expect("unknown input listed");
+    // Three lines: a header-like first line and two data rows, all rejected.
+    assert_eq!(unknown["rows_read"], 2);
+    assert_eq!(unknown["rows_rejected"], 2);
+    assert_eq!(unknown["rows_normalized"], 0);
+}
+
+#[test]
+fn skip_errors_counts_and_lists_a_bad_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(
+        dir.path(),
+        "statement.csv",
+        "User_ID,UTC_Time,Account,Operation,Coin,Change,Remark\n\
+         1,2024-01-01 00:00:00,Spot,Deposit,USDT,10,\n\
+         1,2024-01-02 00:00:00,Spot,Deposit,USDT,ten,\n",
+    );
+    let o = analyze(&[&f], &dir.path().join("out"), &["--skip-errors"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("out/findings.json")).unwrap()).unwrap();
+    let inp = &doc["inputs"][0];
+    assert_eq!(inp["rows_read"], 2);
+    assert_eq!(inp["rows_normalized"], 1);
+    assert_eq!(inp["rows_rejected"], 1);
+    assert_eq!(inp["rejections"][0]["row"], 3);
+    assert_eq!(inp["rejections"][0]["column"], "Change");
+    let usdt: Vec<&serde_json::Value> = doc["reconciliation"].as_array().unwrap().iter().collect();
+    assert_eq!(usdt[0]["net_change"], "10");
+}
+
+#[test]
+fn deposit_file_without_direction_in_its_name_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(
+        dir.path(),
+        "history.csv",
+        "Date(UTC),Coin,Amount,TransactionFee,Address,TXID,SourceAddress,PaymentID,Status\n\
+         2020-05-01 10:00:00,BTC,0.5,0,addr1,tx1,,,Completed\n",
+    );
+    let o = analyze(&[&f], &dir.path().join("out"), &[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--direction"), "{}", stderr(&o));
+    let o = analyze(&[&f], &dir.path().join("out2"), &["--direction", "deposit"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
+
+#[test]
+fn binary_garbage_and_urls_are_refused_without_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("garbage.csv");
+    std::fs::write(&p, [0u8, 1, 2, 255, 254, 0, 7]).unwrap();
+    let o = analyze(&[&p], &dir.path().join("out"), &[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("garbage.csv"), "{}", stderr(&o));
+    let x = dir.path().join("fake.xlsx");
+    std::fs::write(&x, b"not a zip at all").unwrap();
+    let o = analyze(&[&x], &dir.path().join("out"), &[]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = bin()
+        .args(["analyze", "https://example.invalid/export.csv", "--out"])
+        .arg(dir.path().join("o"))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("local paths only"));
+}
+
+#[test]
+fn two_runs_give_byte_identical_outputs() {
+    let dir = tempfile::tempdir().unwrap();
+    let inputs = [case("17-overlap-exports-part1.csv"), case("17-overlap-exports-part2.csv")];
+    let refs: Vec<&Path> = inputs.iter().map(|p| p.as_path()).collect();
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    assert_eq!(analyze(&refs, &a, &[]).status.code(), Some(0));
+    assert_eq!(analyze(&refs, &b, &[]).status.code(), Some(0));
+    let mut names: Vec<_> = std::fs::read_dir(&a).unwrap().map(|e| e.unwrap().file_name()).collect();
+    names.sort();
+    assert!(names.iter().any(|n| n == "findings.json"), "{names:?}");
+    for n in names {
+        let x = std::fs::read(a.join(&n)).unwrap();
+        let y = std::fs::read(b.join(&n)).unwrap();
+        assert!(x == y, "{n:?} differs between runs");
+    }
+}
+
+#[test]
+fn analyze_runs_without_any_network() {
+    // A fresh network namespace has no interfaces up: nothing can be reached.
+    if !Command::new("unshare").args(["-n", "true"]).status().is_ok_and(|s| s.success()) {
+        eprintln!("unshare -n is not permitted here; run as root to exercise this test");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let o = Command::new("unshare")
+        .arg("-n")
+        .arg(env!("CARGO_BIN_EXE_binance-forensics"))
+        .arg("analyze")
+        .arg(case("01-statement-time-header.csv"))
+        .arg("--out")
+        .arg(dir.path())
+        .arg("-q")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(dir.path().join("findings.json").exists());
+}
+
+#[test]
+fn no_network_crate_among_the_product_dependencies() {
+    let o = Command::new(env!("CARGO"))
+        .args(["tree", "-e", "normal", "--prefix", "none", "--offline"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let tree = String::from_utf8_lossy(&o.stdout);
+    assert!(tree.contains("polars"), "cargo tree printed no dependency list");
+    let banned = [
+        "reqwest", "hyper", "ureq", "curl", "isahc", "surf", "attohttpc", "tungstenite", "h2", "rustls", "native-tls",
+        "openssl",
+    ];
+    for line in tree.lines() {
+        let name = line.split_whitespace().next().unwrap_or("");
+        assert!(!banned.contains(&name), "network crate in the product: {line}");
+    }
+}
