@@ -9,4 +9,5 @@ pub mod decimal;
 pub mod detect;
 pub mod model;
 pub mod report;
+pub mod samples;
 pub mod timefmt;
