@@ -17,6 +17,7 @@ pub mod model;
 pub mod normalize;
 pub mod reconcile;
 pub mod report;
+pub mod samples;
 pub mod samples_cmd;
 pub mod timefmt;
 
