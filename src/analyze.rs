@@ -49,8 +49,11 @@ impl AnalyzeConfig {
         let report_time = match &a.report_time {
             Some(s) => {
                 options.insert("report_time".into(), s.clone());
-                let t = chrono::DateTime::parse_from_rfc3339(s)
-                    .map_err(|e| Error::Usage(format!("--report-time `{s}` is not RFC 3339 (e.g. 2024-06-30T23:30:00Z): {e}")))?;
+                let t = chrono::DateTime::parse_from_rfc3339(s).map_err(|e| {
+                    Error::Usage(format!(
+                        "--report-time `{s}` is not RFC 3339 (e.g. 2024-06-30T23:30:00Z): {e}"
+                    ))
+                })?;
                 Some(t.timestamp_millis())
             }
             None => None,
@@ -69,7 +72,8 @@ impl AnalyzeConfig {
                 let text = std::fs::read_to_string(p)
                     .map_err(|e| Error::Usage(format!("--config `{}`: {e}", p.display())))?;
                 options.insert("config".into(), ingest::sha256_hex(text.as_bytes()));
-                DetectConfig::from_toml_str(&text).map_err(|e| Error::Usage(format!("--config `{}`: {e}", p.display())))?
+                DetectConfig::from_toml_str(&text)
+                    .map_err(|e| Error::Usage(format!("--config `{}`: {e}", p.display())))?
             }
             None => DetectConfig::default(),
         };
@@ -101,7 +105,11 @@ impl AnalyzeConfig {
 /// Name of an input for defaults: a directory's name, or a file's stem.
 fn input_name(p: &std::path::Path) -> String {
     let p = std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
-    let name = if p.is_dir() { p.file_name() } else { p.file_stem() };
+    let name = if p.is_dir() {
+        p.file_name()
+    } else {
+        p.file_stem()
+    };
     name.map(|n| n.to_string_lossy().to_string())
         .filter(|n| !n.is_empty())
         .unwrap_or_else(|| "account".into())
@@ -140,7 +148,10 @@ pub fn analyze(cfg: &AnalyzeConfig) -> Result<Analysis, Error> {
     let mut book_note = asm.book.notes.join(". ");
     if !loaded.ignored.is_empty() {
         let names: Vec<&str> = loaded.ignored.iter().map(|s| s.display.as_str()).collect();
-        book_note.push_str(&format!(". Not read (not .csv/.xlsx): {}", names.join(", ")));
+        book_note.push_str(&format!(
+            ". Not read (not .csv/.xlsx): {}",
+            names.join(", ")
+        ));
     }
     Ok(Analysis {
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
@@ -177,7 +188,10 @@ fn unknown_summary(s: &Skipped, account: &str) -> InputSummary {
         rejections: vec![Rejection {
             row: 1,
             column: None,
-            reason: format!("file not recognized, none of its {rows} data row(s) used: {}", s.reason),
+            reason: format!(
+                "file not recognized, none of its {rows} data row(s) used: {}",
+                s.reason
+            ),
         }],
         warnings: Vec::new(),
     }
@@ -188,8 +202,12 @@ pub fn run(args: &AnalyzeArgs) -> Result<i32, Error> {
     let cfg = AnalyzeConfig::from_args(args)?;
     let analysis = analyze(&cfg)?;
     let rendered = crate::report::render(&analysis).map_err(Error::Internal)?;
-    crate::report::write(&cfg.out, &rendered)
-        .map_err(|e| Error::Internal(format!("cannot write the report to `{}`: {e}", cfg.out.display())))?;
+    crate::report::write(&cfg.out, &rendered).map_err(|e| {
+        Error::Internal(format!(
+            "cannot write the report to `{}`: {e}",
+            cfg.out.display()
+        ))
+    })?;
     if !cfg.quiet {
         let d = &analysis.detection;
         eprintln!(

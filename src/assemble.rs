@@ -39,9 +39,15 @@ pub fn assemble(id: &str, files: &[NormalizedFile]) -> Assembled {
         conversions.extend(f.rows.conversions.iter().cloned());
     }
     account.fills = merge_fills(trade_fills, order_fills);
-    account.fills.sort_by(|a, b| (a.time, &a.origin).cmp(&(b.time, &b.origin)));
-    account.orders.sort_by(|a, b| (a.time, &a.origin).cmp(&(b.time, &b.origin)));
-    account.transfers.sort_by(|a, b| (a.time, &a.origin).cmp(&(b.time, &b.origin)));
+    account
+        .fills
+        .sort_by(|a, b| (a.time, &a.origin).cmp(&(b.time, &b.origin)));
+    account
+        .orders
+        .sort_by(|a, b| (a.time, &a.origin).cmp(&(b.time, &b.origin)));
+    account
+        .transfers
+        .sort_by(|a, b| (a.time, &a.origin).cmp(&(b.time, &b.origin)));
     let book = build_book(&Sources {
         statement: &statement,
         fills: &account.fills,
@@ -81,13 +87,17 @@ pub fn activity(account: &Account) -> Vec<ActivityBucket> {
     let mut per_min: BTreeMap<TimeMs, u32> = BTreeMap::new();
     if !account.orders.is_empty() {
         for o in &account.orders {
-            *per_min.entry(o.time.div_euclid(60_000) * 60_000).or_default() += 1;
+            *per_min
+                .entry(o.time.div_euclid(60_000) * 60_000)
+                .or_default() += 1;
         }
     } else {
         let mut seen = std::collections::BTreeSet::new();
         for f in &account.fills {
             if seen.insert((f.symbol.clone(), f.side, f.time.div_euclid(1000))) {
-                *per_min.entry(f.time.div_euclid(60_000) * 60_000).or_default() += 1;
+                *per_min
+                    .entry(f.time.div_euclid(60_000) * 60_000)
+                    .or_default() += 1;
             }
         }
     }

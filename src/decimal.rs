@@ -78,26 +78,61 @@ impl Dec {
         self.0.checked_sub(o.0).map(Dec)
     }
 
-    /// Exact product when it fits in 18 decimals; otherwise rounded half to
-    /// even at the 18th decimal (only used for derived values).
+    /// Product rounded half to even at the 18th decimal (exact whenever the
+    /// true product has at most 18 decimals). Saturates beyond ~1.7e20.
     pub fn mul(self, o: Dec) -> Dec {
-        let (a, b) = (self.0, o.0);
-        match a.checked_mul(b) {
-            Some(p) => Dec(div_round_half_even(p, ONE_RAW)),
-            None => Dec::from_f64(self.to_f64() * o.to_f64()).unwrap_or(Dec::ZERO),
-        }
+        let neg = (self.0 < 0) != (o.0 < 0);
+        let (a, b) = (self.0.unsigned_abs(), o.0.unsigned_abs());
+        let one = ONE_RAW as u128;
+        let (a_int, a_frac) = (a / one, a % one);
+        let (b_int, b_frac) = (b / one, b % one);
+        // a·b/1e18 = a·b_int + a_int·b_frac + a_frac·b_frac/1e18
+        let whole = a
+            .checked_mul(b_int)
+            .and_then(|x| x.checked_add(a_int.checked_mul(b_frac)?));
+        let Some(whole) = whole else {
+            return if neg {
+                Dec(i128::MIN + 1)
+            } else {
+                Dec(i128::MAX)
+            };
+        };
+        let p = a_frac * b_frac; // < 1e36, fits
+        let (q, r) = (p / one, p % one);
+        let round_up = r * 2 > one || (r * 2 == one && q % 2 == 1);
+        let raw = whole + q + u128::from(round_up);
+        let raw = i128::try_from(raw).unwrap_or(i128::MAX);
+        Dec(if neg { -raw } else { raw })
     }
 
-    /// Quotient rounded half to even at 18 decimals; `None` on division by zero.
+    /// Quotient rounded half to even at 18 decimals (exact long division);
+    /// `None` on division by zero.
     pub fn div(self, o: Dec) -> Option<Dec> {
         if o.0 == 0 {
             return None;
         }
-        // Scale the numerator by 10^18 in two steps to limit overflow.
-        if let Some(n) = self.0.checked_mul(ONE_RAW) {
-            return Some(Dec(div_round_half_even(n, o.0)));
+        let neg = (self.0 < 0) != (o.0 < 0);
+        let (a, b) = (self.0.unsigned_abs(), o.0.unsigned_abs());
+        let int = a / b;
+        let mut r = a % b;
+        let mut frac: u128 = 0;
+        for _ in 0..SCALE {
+            r = match r.checked_mul(10) {
+                Some(x) => x,
+                None => return Dec::from_f64(self.to_f64() / o.to_f64()),
+            };
+            frac = frac * 10 + r / b;
+            r %= b;
         }
-        Dec::from_f64(self.to_f64() / o.to_f64())
+        let round_up = match r.checked_mul(2) {
+            Some(r2) => r2 > b || (r2 == b && frac % 2 == 1),
+            None => true,
+        };
+        let raw = int
+            .checked_mul(ONE_RAW as u128)
+            .and_then(|x| x.checked_add(frac + u128::from(round_up)))
+            .and_then(|x| i128::try_from(x).ok())?;
+        Some(Dec(if neg { -raw } else { raw }))
     }
 
     /// Round half to even to `places` decimals (places ≤ 18).
@@ -344,8 +379,33 @@ mod tests {
         assert_eq!(d("0.125").round_dp(2).to_string(), "0.12");
         assert_eq!(d("0.135").round_dp(2).to_string(), "0.14");
         assert_eq!(d("-0.125").round_dp(2).to_string(), "-0.12");
-        assert_eq!(d("1").div(d("3")).unwrap().round_dp(8).to_string(), "0.33333333");
+        assert_eq!(
+            d("1").div(d("3")).unwrap().round_dp(8).to_string(),
+            "0.33333333"
+        );
         assert_eq!(d("123456.789").round_sig(4).to_string(), "123500");
         assert_eq!(d("2").mul(d("0.25")).to_string(), "0.5");
+        // Products and quotients of realistic sizes stay exact.
+        assert_eq!(d("1234.5").mul(d("0.25")).to_string(), "308.625");
+        assert_eq!(d("65432.10").mul(d("0.05284")).to_string(), "3457.432164");
+        assert_eq!(d("-11426.2").mul(d("0.052845")).to_string(), "-603.817539");
+        assert_eq!(
+            d("603.817539").div(d("0.052845")).unwrap().to_string(),
+            "11426.2"
+        );
+        assert_eq!(
+            d("100000").div(d("3")).unwrap().to_string(),
+            "33333.333333333333333333"
+        );
+        assert_eq!(
+            d("-2").div(d("3")).unwrap().to_string(),
+            "-0.666666666666666667"
+        );
+        // 1e-18 × 0.5 = 5e-19: half to even gives 0; 3e-18 × 0.5 = 1.5e-18 gives 2e-18.
+        assert_eq!(d("0.000000000000000001").mul(d("0.5")).to_string(), "0");
+        assert_eq!(
+            d("0.000000000000000003").mul(d("0.5")).to_string(),
+            "0.000000000000000002"
+        );
     }
 }

@@ -39,7 +39,11 @@ fn run_case(id: &str) -> (i32, String, Option<Value>) {
     let findings = std::fs::read_to_string(out.path().join("findings.json"))
         .ok()
         .map(|t| serde_json::from_str(&t).unwrap());
-    (code, String::from_utf8_lossy(&o.stderr).to_string(), findings)
+    (
+        code,
+        String::from_utf8_lossy(&o.stderr).to_string(),
+        findings,
+    )
 }
 
 fn check(id: &str) {
@@ -47,7 +51,10 @@ fn check(id: &str) {
     let case = &all[id];
     let (code, stderr, doc) = run_case(id);
     if code == 2 && case["or_error"].as_bool() == Some(true) {
-        assert!(!stderr.trim().is_empty(), "case {id}: refused without a message");
+        assert!(
+            !stderr.trim().is_empty(),
+            "case {id}: refused without a message"
+        );
         return;
     }
     assert!(code == 0 || code == 1, "case {id}: exit {code}: {stderr}");
@@ -56,7 +63,8 @@ fn check(id: &str) {
     let mut got: BTreeMap<String, Dec> = BTreeMap::new();
     for row in doc["reconciliation"].as_array().unwrap() {
         let v = Dec::parse(row["net_change"].as_str().unwrap()).unwrap();
-        *got.entry(row["asset"].as_str().unwrap().to_string()).or_default() += v;
+        *got.entry(row["asset"].as_str().unwrap().to_string())
+            .or_default() += v;
     }
     let want: BTreeMap<String, Dec> = case["net"]
         .as_object()
@@ -71,17 +79,32 @@ fn check(id: &str) {
         assert_eq!(g, w, "case {id}: net change of {a}");
     }
     if let Some(by_wallet) = case["net_by_wallet"].as_object() {
-        let key = |s: &str| s.chars().filter(|c| c.is_alphanumeric()).collect::<String>().to_lowercase();
+        let key = |s: &str| {
+            s.chars()
+                .filter(|c| c.is_alphanumeric())
+                .collect::<String>()
+                .to_lowercase()
+        };
         let mut gw: BTreeMap<(String, String), Dec> = BTreeMap::new();
         for row in doc["reconciliation"].as_array().unwrap() {
             let v = Dec::parse(row["net_change"].as_str().unwrap()).unwrap();
-            let k = (key(row["wallet"].as_str().unwrap_or("spot")), row["asset"].as_str().unwrap().to_string());
+            let k = (
+                key(row["wallet"].as_str().unwrap_or("spot")),
+                row["asset"].as_str().unwrap().to_string(),
+            );
             *gw.entry(k).or_default() += v;
         }
         for (wallet, assets) in by_wallet {
             for (asset, v) in assets.as_object().unwrap() {
-                let g = gw.get(&(key(wallet), asset.clone())).copied().unwrap_or_default();
-                assert_eq!(g, Dec::parse(v.as_str().unwrap()).unwrap(), "case {id}: {wallet} {asset}");
+                let g = gw
+                    .get(&(key(wallet), asset.clone()))
+                    .copied()
+                    .unwrap_or_default();
+                assert_eq!(
+                    g,
+                    Dec::parse(v.as_str().unwrap()).unwrap(),
+                    "case {id}: {wallet} {asset}"
+                );
             }
         }
     }
@@ -95,7 +118,12 @@ fn check(id: &str) {
         );
     }
     if let Some(t) = case["first_time"].as_str() {
-        let first = doc["inputs"].as_array().unwrap().iter().filter_map(|i| i["first_time"].as_str()).min();
+        let first = doc["inputs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|i| i["first_time"].as_str())
+            .min();
         assert_eq!(first, Some(t), "case {id}: first event time");
     }
     let severe = |arr: &Value| {
@@ -105,9 +133,15 @@ fn check(id: &str) {
             .any(|f| matches!(f["severity"].as_str(), Some("medium") | Some("high")))
     };
     if case["expect_finding"].as_bool() == Some(true) {
-        assert!(severe(&doc["findings"]), "case {id}: want a medium/high finding");
+        assert!(
+            severe(&doc["findings"]),
+            "case {id}: want a medium/high finding"
+        );
     } else {
-        assert!(!severe(&doc["incidents"]), "case {id}: medium/high incident on an innocent case");
+        assert!(
+            !severe(&doc["incidents"]),
+            "case {id}: medium/high incident on an innocent case"
+        );
     }
 }
 
@@ -166,7 +200,8 @@ fn case_13_reports_the_unknown_operation_with_its_line() {
     let doc = doc.unwrap();
     let w = doc["inputs"][0]["warnings"].as_array().unwrap();
     assert!(
-        w.iter().any(|w| w["code"] == "unclassified-operation" && w["row"] == 6),
+        w.iter()
+            .any(|w| w["code"] == "unclassified-operation" && w["row"] == 6),
         "{w:?}"
     );
 }
@@ -181,14 +216,22 @@ fn case_09_warns_of_a_spreadsheet_resave() {
         .iter()
         .map(|w| w["code"].as_str().unwrap())
         .collect();
-    assert!(codes.contains(&"resaved-by-spreadsheet") && codes.contains(&"seconds-missing"), "{codes:?}");
+    assert!(
+        codes.contains(&"resaved-by-spreadsheet") && codes.contains(&"seconds-missing"),
+        "{codes:?}"
+    );
 }
 
 #[test]
 fn case_17_counts_the_overlap_as_duplicates() {
     let (_, _, doc) = run_case("17");
     let doc = doc.unwrap();
-    let dup: u64 = doc["inputs"].as_array().unwrap().iter().map(|i| i["rows_duplicate"].as_u64().unwrap()).sum();
+    let dup: u64 = doc["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["rows_duplicate"].as_u64().unwrap())
+        .sum();
     // part2 repeats part1's three rows of 2024-03-20 (2 buys + 1 spend).
     assert_eq!(dup, 3);
 }

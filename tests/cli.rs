@@ -9,7 +9,9 @@ fn bin() -> Command {
 }
 
 fn case(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/cases").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/cases")
+        .join(name)
 }
 
 fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
@@ -46,7 +48,10 @@ fn unparseable_amount_names_file_line_column_and_value() {
     assert_eq!(o.status.code(), Some(2));
     let e = stderr(&o);
     assert_eq!(e.lines().count(), 1, "{e}");
-    assert!(e.contains("trades.csv line 3, column `Executed`, value `1.2.3VET`"), "{e}");
+    assert!(
+        e.contains("trades.csv line 3, column `Executed`, value `1.2.3VET`"),
+        "{e}"
+    );
     assert!(e.contains("--skip-errors"), "{e}");
     assert!(!dir.path().join("out/findings.json").exists());
 }
@@ -70,7 +75,11 @@ fn truncated_row_is_refused_with_its_line() {
 #[test]
 fn wrong_header_is_refused_and_skip_errors_lists_it_as_unknown() {
     let dir = tempfile::tempdir().unwrap();
-    let bad = write(dir.path(), "notes.csv", "name,comment\nalice,hello\nbob,hi\n");
+    let bad = write(
+        dir.path(),
+        "notes.csv",
+        "name,comment\nalice,hello\nbob,hi\n",
+    );
     let good = case("34-utf8-bom.csv");
     let o = analyze(&[&bad, &good], &dir.path().join("out"), &[]);
     assert_eq!(o.status.code(), Some(2));
@@ -79,8 +88,10 @@ fn wrong_header_is_refused_and_skip_errors_lists_it_as_unknown() {
 
     let o = analyze(&[&bad, &good], &dir.path().join("out2"), &["--skip-errors"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let doc: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.path().join("out2/findings.json")).unwrap()).unwrap();
+    let doc: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.path().join("out2/findings.json")).unwrap(),
+    )
+    .unwrap();
     let unknown = doc["inputs"]
         .as_array()
         .unwrap()
@@ -105,8 +116,10 @@ fn skip_errors_counts_and_lists_a_bad_row() {
     );
     let o = analyze(&[&f], &dir.path().join("out"), &["--skip-errors"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let doc: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.path().join("out/findings.json")).unwrap()).unwrap();
+    let doc: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.path().join("out/findings.json")).unwrap(),
+    )
+    .unwrap();
     let inp = &doc["inputs"][0];
     assert_eq!(inp["rows_read"], 2);
     assert_eq!(inp["rows_normalized"], 1);
@@ -157,12 +170,18 @@ fn binary_garbage_and_urls_are_refused_without_panic() {
 #[test]
 fn two_runs_give_byte_identical_outputs() {
     let dir = tempfile::tempdir().unwrap();
-    let inputs = [case("17-overlap-exports-part1.csv"), case("17-overlap-exports-part2.csv")];
+    let inputs = [
+        case("17-overlap-exports-part1.csv"),
+        case("17-overlap-exports-part2.csv"),
+    ];
     let refs: Vec<&Path> = inputs.iter().map(|p| p.as_path()).collect();
     let (a, b) = (dir.path().join("a"), dir.path().join("b"));
     assert_eq!(analyze(&refs, &a, &[]).status.code(), Some(0));
     assert_eq!(analyze(&refs, &b, &[]).status.code(), Some(0));
-    let mut names: Vec<_> = std::fs::read_dir(&a).unwrap().map(|e| e.unwrap().file_name()).collect();
+    let mut names: Vec<_> = std::fs::read_dir(&a)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
     names.sort();
     assert!(names.iter().any(|n| n == "findings.json"), "{names:?}");
     for n in names {
@@ -175,7 +194,11 @@ fn two_runs_give_byte_identical_outputs() {
 #[test]
 fn analyze_runs_without_any_network() {
     // A fresh network namespace has no interfaces up: nothing can be reached.
-    if !Command::new("unshare").args(["-n", "true"]).status().is_ok_and(|s| s.success()) {
+    if !Command::new("unshare")
+        .args(["-n", "true"])
+        .status()
+        .is_ok_and(|s| s.success())
+    {
         eprintln!("unshare -n is not permitted here; run as root to exercise this test");
         return;
     }
@@ -203,13 +226,29 @@ fn no_network_crate_among_the_product_dependencies() {
         .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let tree = String::from_utf8_lossy(&o.stdout);
-    assert!(tree.contains("polars"), "cargo tree printed no dependency list");
+    assert!(
+        tree.contains("polars"),
+        "cargo tree printed no dependency list"
+    );
     let banned = [
-        "reqwest", "hyper", "ureq", "curl", "isahc", "surf", "attohttpc", "tungstenite", "h2", "rustls", "native-tls",
+        "reqwest",
+        "hyper",
+        "ureq",
+        "curl",
+        "isahc",
+        "surf",
+        "attohttpc",
+        "tungstenite",
+        "h2",
+        "rustls",
+        "native-tls",
         "openssl",
     ];
     for line in tree.lines() {
         let name = line.split_whitespace().next().unwrap_or("");
-        assert!(!banned.contains(&name), "network crate in the product: {line}");
+        assert!(
+            !banned.contains(&name),
+            "network crate in the product: {line}"
+        );
     }
 }

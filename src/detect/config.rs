@@ -37,6 +37,7 @@ pub struct LiquidateConfig {
 #[serde(deny_unknown_fields)]
 pub struct OverpayConfig {
     pub exclude_s: u32,
+    pub min_reference_fills: u32,
     pub min_deviation: f64,
     pub min_sweep: f64,
     pub min_rising_orders: u32,
@@ -157,6 +158,7 @@ impl DetectConfig {
         )?;
         let o = &self.overpay;
         at_least("overpay.exclude_s", o.exclude_s, 1)?;
+        at_least("overpay.min_reference_fills", o.min_reference_fills, 1)?;
         positive("overpay.min_deviation", o.min_deviation)?;
         if o.min_deviation >= 1.0 {
             return Err(bad("overpay.min_deviation", &o.min_deviation, "in (0, 1)"));

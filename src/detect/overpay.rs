@@ -39,7 +39,8 @@ pub fn detect(ctx: &Ctx) -> Vec<Flagged> {
             (fills[a].time, &fills[a].origin).cmp(&(fills[b].time, &fills[b].origin))
         });
         let exclude = i64::from(ctx.cfg.overpay.exclude_s) * 1000;
-        let refs = outside_medians(fills, idx, exclude);
+        let min_ref = ctx.cfg.overpay.min_reference_fills as usize;
+        let refs = outside_medians(fills, idx, exclude, min_ref);
         let gap = i64::from(ctx.cfg.overpay.session_gap_s) * 1000;
         let mut s = 0;
         while s < idx.len() {
@@ -56,7 +57,12 @@ pub fn detect(ctx: &Ctx) -> Vec<Flagged> {
 
 /// For fills `idx` (time order), the median price of the other fills more
 /// than `exclude` ms away, via a Fenwick tree over price ranks.
-pub fn outside_medians(fills: &[Fill], idx: &[usize], exclude: i64) -> Vec<Option<Dec>> {
+pub fn outside_medians(
+    fills: &[Fill],
+    idx: &[usize],
+    exclude: i64,
+    min_count: usize,
+) -> Vec<Option<Dec>> {
     let n = idx.len();
     let mut by_price: Vec<usize> = (0..n).collect();
     by_price.sort_by(|&a, &b| (fills[idx[a]].price, a).cmp(&(fills[idx[b]].price, b)));
@@ -87,7 +93,7 @@ pub fn outside_medians(fills: &[Fill], idx: &[usize], exclude: i64) -> Vec<Optio
         let c = n - (hi - lo);
         let price_at = |k: usize| fills[idx[by_price[bit.kth(k)]]].price;
         out.push(match c {
-            0 => None,
+            _ if c == 0 || c < min_count => None,
             _ if c % 2 == 1 => Some(price_at(c.div_ceil(2))),
             _ => (price_at(c / 2) + price_at(c / 2 + 1)).div(Dec::from_int(2)),
         });
@@ -317,7 +323,7 @@ mod tests {
             .fill(t(1, 6, 0, 0), "X/U", "BUY", "5", "1")
             .build();
         let idx: Vec<usize> = (0..5).collect();
-        let m = outside_medians(&a.fills, &idx, 6 * 3_600_000);
+        let m = outside_medians(&a.fills, &idx, 6 * 3_600_000, 1);
         // 0 h: others beyond 6 h are {3, 4, 5} -> 4
         // 1 h: {3, 4, 5} -> 4
         // 10 h: {1, 2, 4, 5} -> (2 + 4) / 2 = 3
@@ -334,7 +340,22 @@ mod tests {
             ]
         );
         // a lone fill has no reference
-        assert_eq!(outside_medians(&a.fills, &[2], 6 * 3_600_000), vec![None]);
+        assert_eq!(
+            outside_medians(&a.fills, &[2], 6 * 3_600_000, 1),
+            vec![None]
+        );
+    }
+
+    #[test]
+    fn too_few_reference_fills_make_no_reference() {
+        // Case 04's shape: one fill at 11,400 and one at 9,000 days apart.
+        // With fewer than 5 reference fills the market's own move is not an overpayment.
+        let a = AccountBuilder::new("a")
+            .fill(t(0, 9, 0, 0), "BTC/USDT", "BUY", "11400", "0.05")
+            .fill(t(4, 10, 0, 0), "BTC/USDT", "SELL", "9000", "0.2")
+            .build();
+        let cfg = DetectConfig::default();
+        assert!(detect(&Ctx::new(&a, &cfg)).is_empty());
     }
 
     #[test]

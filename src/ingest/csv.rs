@@ -201,6 +201,9 @@ mod tests {
         let e = read_csv("e.csv", b"").unwrap_err();
         assert!(e.to_string().contains("empty"), "{e}");
         let e = read_csv("u.csv", b"foo,bar\n1,2\n").unwrap_err();
-        assert!(e.to_string().contains("no known Binance export header"), "{e}");
+        assert!(
+            e.to_string().contains("no known Binance export header"),
+            "{e}"
+        );
     }
 }

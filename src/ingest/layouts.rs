@@ -191,6 +191,7 @@ pub enum DirRule {
     FromFileName,
 }
 
+#[derive(Debug)]
 pub struct Layout {
     /// Layout version id, e.g. `statement/v2`.
     pub id: &'static str,
@@ -209,7 +210,14 @@ pub const LAYOUTS: &[Layout] = &[
     Layout {
         id: "statement/v2",
         kind: FileKind::Statement,
-        required: &[f::USER_ID, f::TIME, f::ACCOUNT, f::OPERATION, f::COIN, f::CHANGE],
+        required: &[
+            f::USER_ID,
+            f::TIME,
+            f::ACCOUNT,
+            f::OPERATION,
+            f::COIN,
+            f::CHANGE,
+        ],
         forbidden: &[],
         direction: DirRule::None,
     },
@@ -223,21 +231,46 @@ pub const LAYOUTS: &[Layout] = &[
     Layout {
         id: "spot-trades/v2",
         kind: FileKind::SpotTrades,
-        required: &[f::TIME, f::PAIR, f::SIDE, f::PRICE, f::EXECUTED, f::AMOUNT, f::FEE],
+        required: &[
+            f::TIME,
+            f::PAIR,
+            f::SIDE,
+            f::PRICE,
+            f::EXECUTED,
+            f::AMOUNT,
+            f::FEE,
+        ],
         forbidden: &[f::ORDER_NO],
         direction: DirRule::None,
     },
     Layout {
         id: "spot-trades/v2-quantity",
         kind: FileKind::SpotTrades,
-        required: &[f::TIME, f::PAIR, f::SIDE, f::PRICE, f::QUANTITY, f::AMOUNT, f::FEE],
+        required: &[
+            f::TIME,
+            f::PAIR,
+            f::SIDE,
+            f::PRICE,
+            f::QUANTITY,
+            f::AMOUNT,
+            f::FEE,
+        ],
         forbidden: &[f::ORDER_NO],
         direction: DirRule::None,
     },
     Layout {
         id: "spot-trades/v1",
         kind: FileKind::SpotTrades,
-        required: &[f::TIME, f::MARKET, f::TYPE, f::PRICE, f::AMOUNT, f::TOTAL, f::FEE, f::FEE_COIN],
+        required: &[
+            f::TIME,
+            f::MARKET,
+            f::TYPE,
+            f::PRICE,
+            f::AMOUNT,
+            f::TOTAL,
+            f::FEE,
+            f::FEE_COIN,
+        ],
         forbidden: &[],
         direction: DirRule::None,
     },
@@ -280,28 +313,62 @@ pub const LAYOUTS: &[Layout] = &[
     Layout {
         id: "transfers/d2",
         kind: FileKind::Deposits,
-        required: &[f::TIME, f::COIN, f::NETWORK, f::AMOUNT, f::TX_FEE, f::ADDRESS, f::TXID, f::STATUS],
+        required: &[
+            f::TIME,
+            f::COIN,
+            f::NETWORK,
+            f::AMOUNT,
+            f::TX_FEE,
+            f::ADDRESS,
+            f::TXID,
+            f::STATUS,
+        ],
         forbidden: &[],
         direction: DirRule::FromFileName,
     },
     Layout {
         id: "transfers/d1",
         kind: FileKind::Deposits,
-        required: &[f::TIME, f::COIN, f::AMOUNT, f::TX_FEE, f::ADDRESS, f::TXID, f::STATUS],
+        required: &[
+            f::TIME,
+            f::COIN,
+            f::AMOUNT,
+            f::TX_FEE,
+            f::ADDRESS,
+            f::TXID,
+            f::STATUS,
+        ],
         forbidden: &[f::NETWORK],
         direction: DirRule::FromFileName,
     },
     Layout {
         id: "withdrawals/d3",
         kind: FileKind::Withdrawals,
-        required: &[f::TIME, f::COIN, f::NETWORK, f::AMOUNT, f::FEE, f::ADDRESS, f::TXID, f::STATUS],
+        required: &[
+            f::TIME,
+            f::COIN,
+            f::NETWORK,
+            f::AMOUNT,
+            f::FEE,
+            f::ADDRESS,
+            f::TXID,
+            f::STATUS,
+        ],
         forbidden: &[f::TX_FEE],
         direction: DirRule::Withdrawal,
     },
     Layout {
         id: "deposits/d3",
         kind: FileKind::Deposits,
-        required: &[f::TIME, f::COIN, f::NETWORK, f::AMOUNT, f::ADDRESS, f::TXID, f::STATUS],
+        required: &[
+            f::TIME,
+            f::COIN,
+            f::NETWORK,
+            f::AMOUNT,
+            f::ADDRESS,
+            f::TXID,
+            f::STATUS,
+        ],
         forbidden: &[f::FEE, f::TX_FEE],
         direction: DirRule::Deposit,
     },
@@ -399,8 +466,14 @@ mod tests {
 
     #[test]
     fn splits_time_zone_suffix() {
-        assert_eq!(split_header("Date(UTC+1)"), ("date".into(), Some("UTC+1".into())));
-        assert_eq!(split_header("Date(UTCnull)"), ("date".into(), Some("UTCnull".into())));
+        assert_eq!(
+            split_header("Date(UTC+1)"),
+            ("date".into(), Some("UTC+1".into()))
+        );
+        assert_eq!(
+            split_header("Date(UTCnull)"),
+            ("date".into(), Some("UTCnull".into()))
+        );
         assert_eq!(split_header(" UTC_Time "), ("utc_time".into(), None));
         assert_eq!(match_layout(&fields("Foo,Bar,Baz")).map(|l| l.id), None);
     }

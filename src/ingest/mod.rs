@@ -75,7 +75,12 @@ pub fn collect_paths(inputs: &[PathBuf]) -> Result<(Vec<(PathBuf, String)>, Vec<
     Ok((out, skipped))
 }
 
-fn walk(root: &Path, dir: &Path, out: &mut Vec<(String, PathBuf)>, skipped: &mut Vec<Skipped>) -> Result<(), Error> {
+fn walk(
+    root: &Path,
+    dir: &Path,
+    out: &mut Vec<(String, PathBuf)>,
+    skipped: &mut Vec<Skipped>,
+) -> Result<(), Error> {
     let entries = std::fs::read_dir(dir)
         .map_err(|e| Error::Usage(format!("cannot read directory `{}`: {e}", dir.display())))?;
     let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
@@ -119,8 +124,16 @@ pub fn load(inputs: &[PathBuf], opts: &SniffOptions, skip_errors: bool) -> Resul
         ..Loaded::default()
     };
     for (path, display) in paths {
-        let bytes = std::fs::read(&path)
-            .map_err(|e| Error::input(&display, None, None, "", &format!("cannot read the file: {e}"), "check the path and permissions"))?;
+        let bytes = std::fs::read(&path).map_err(|e| {
+            Error::input(
+                &display,
+                None,
+                None,
+                "",
+                &format!("cannot read the file: {e}"),
+                "check the path and permissions",
+            )
+        })?;
         let sha = sha256_hex(&bytes);
         match read_one(&display, &bytes, opts) {
             Ok((grid, sniffed)) => loaded.files.push(RawFile {
@@ -129,12 +142,17 @@ pub fn load(inputs: &[PathBuf], opts: &SniffOptions, skip_errors: bool) -> Resul
                 grid,
                 sniffed,
             }),
-            Err(e) if skip_errors && matches!(e, Error::Input { .. }) => loaded.unknown.push(Skipped {
-                lines: bytes.split(|&b| b == b'\n').filter(|l| !l.iter().all(u8::is_ascii_whitespace)).count() as u64,
-                display,
-                sha256: Some(sha),
-                reason: e.to_string(),
-            }),
+            Err(e) if skip_errors && matches!(e, Error::Input { .. }) => {
+                loaded.unknown.push(Skipped {
+                    lines: bytes
+                        .split(|&b| b == b'\n')
+                        .filter(|l| !l.iter().all(u8::is_ascii_whitespace))
+                        .count() as u64,
+                    display,
+                    sha256: Some(sha),
+                    reason: e.to_string(),
+                })
+            }
             Err(e) => return Err(e),
         }
     }
@@ -157,7 +175,12 @@ fn read_one(display: &str, bytes: &[u8], opts: &SniffOptions) -> Result<(Grid, S
 pub fn user_ids(files: &[RawFile]) -> Vec<String> {
     let mut ids = std::collections::BTreeSet::new();
     for f in files {
-        if let Some(c) = f.sniffed.fields.iter().position(|x| *x == Some(layouts::field::USER_ID)) {
+        if let Some(c) = f
+            .sniffed
+            .fields
+            .iter()
+            .position(|x| *x == Some(layouts::field::USER_ID))
+        {
             for row in &f.grid.rows {
                 if let Some(v) = row.get(c).map(|s| s.trim()).filter(|s| !s.is_empty()) {
                     ids.insert(v.to_string());

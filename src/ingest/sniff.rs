@@ -57,7 +57,13 @@ pub fn sniff(display: &str, grid: &Grid, opts: &SniffOptions) -> Result<Sniffed,
     })?;
     let kind = direction_kind(display, layout, opts)?;
     let mut warnings = Vec::new();
-    let (tz, tz_note) = decide_tz(display, header_tz.as_deref(), &time_header, opts, &mut warnings);
+    let (tz, tz_note) = decide_tz(
+        display,
+        header_tz.as_deref(),
+        &time_header,
+        opts,
+        &mut warnings,
+    );
     Ok(Sniffed {
         layout,
         kind,
@@ -99,8 +105,24 @@ pub fn direction_from_name(display: &str) -> Option<crate::model::Direction> {
         .file_name()
         .map(|n| n.to_string_lossy().to_lowercase())
         .unwrap_or_default();
-    const DEP: &[&str] = &["deposit", "depósito", "deposito", "vklad", "einzahlung", "dépôt"];
-    const WD: &[&str] = &["withdraw", "retiro", "retirada", "výběr", "vyber", "auszahlung", "saque", "retrait"];
+    const DEP: &[&str] = &[
+        "deposit",
+        "depósito",
+        "deposito",
+        "vklad",
+        "einzahlung",
+        "dépôt",
+    ];
+    const WD: &[&str] = &[
+        "withdraw",
+        "retiro",
+        "retirada",
+        "výběr",
+        "vyber",
+        "auszahlung",
+        "saque",
+        "retrait",
+    ];
     let dep = DEP.iter().any(|w| name.contains(w));
     let wd = WD.iter().any(|w| name.contains(w));
     match (dep, wd) {
@@ -112,7 +134,10 @@ pub fn direction_from_name(display: &str) -> Option<crate::model::Direction> {
 
 /// Offset written in a file name: `(UTC+7)`, `(UTC-5)`, `(UTC--6)` = UTC−6.
 pub fn offset_from_name(display: &str) -> Option<i32> {
-    let name = std::path::Path::new(display).file_name()?.to_string_lossy().to_string();
+    let name = std::path::Path::new(display)
+        .file_name()?
+        .to_string_lossy()
+        .to_string();
     let upper = name.to_uppercase();
     let start = upper.find("(UTC")? + 4;
     let rest = &upper[start..];
@@ -157,12 +182,18 @@ fn decide_tz(
         let rest = &label[3..];
         if !rest.eq_ignore_ascii_case("null") && !rest.is_empty() {
             if let Some(secs) = parse_offset(rest) {
-                return (TzSpec::Fixed(secs), format!("{} (from the header)", TzSpec::Fixed(secs)));
+                return (
+                    TzSpec::Fixed(secs),
+                    format!("{} (from the header)", TzSpec::Fixed(secs)),
+                );
             }
         }
     }
     if let Some(secs) = offset_from_name(display) {
-        return (TzSpec::Fixed(secs), format!("{} (from the file name)", TzSpec::Fixed(secs)));
+        return (
+            TzSpec::Fixed(secs),
+            format!("{} (from the file name)", TzSpec::Fixed(secs)),
+        );
     }
     if let Some(tz) = &opts.tz {
         return (tz.clone(), format!("{tz} (from --tz)"));
@@ -179,7 +210,10 @@ fn decide_tz(
                  times were read as UTC. If the export was made in local time, pass --tz ZONE"
             ),
         });
-        (TzSpec::Fixed(0), "UTC (assumed: no zone in the header or file name)".to_string())
+        (
+            TzSpec::Fixed(0),
+            "UTC (assumed: no zone in the header or file name)".to_string(),
+        )
     }
 }
 
@@ -189,9 +223,18 @@ mod tests {
 
     #[test]
     fn offsets_from_file_names() {
-        assert_eq!(offset_from_name("x/Binance-Spot-Trade-History-202601011200(UTC--6)_ab.csv"), Some(-6 * 3600));
-        assert_eq!(offset_from_name("Binance-Transaction-History(UTC+9).csv"), Some(9 * 3600));
-        assert_eq!(offset_from_name("Binance-x(UTC+5:30).csv"), Some(5 * 3600 + 1800));
+        assert_eq!(
+            offset_from_name("x/Binance-Spot-Trade-History-202601011200(UTC--6)_ab.csv"),
+            Some(-6 * 3600)
+        );
+        assert_eq!(
+            offset_from_name("Binance-Transaction-History(UTC+9).csv"),
+            Some(9 * 3600)
+        );
+        assert_eq!(
+            offset_from_name("Binance-x(UTC+5:30).csv"),
+            Some(5 * 3600 + 1800)
+        );
         assert_eq!(offset_from_name("plain.csv"), None);
         assert_eq!(parse_offset("+15"), None);
     }
@@ -199,8 +242,14 @@ mod tests {
     #[test]
     fn direction_from_names() {
         use crate::model::Direction;
-        assert_eq!(direction_from_name("a/Binance-Deposit-History.csv"), Some(Direction::Deposit));
-        assert_eq!(direction_from_name("withdrawal_history (2).xlsx"), Some(Direction::Withdrawal));
+        assert_eq!(
+            direction_from_name("a/Binance-Deposit-History.csv"),
+            Some(Direction::Deposit)
+        );
+        assert_eq!(
+            direction_from_name("withdrawal_history (2).xlsx"),
+            Some(Direction::Withdrawal)
+        );
         assert_eq!(direction_from_name("history.csv"), None);
         assert_eq!(direction_from_name("deposit-and-withdraw.csv"), None);
     }

@@ -44,19 +44,28 @@ fn clean_separators(t: &str, style: NumStyle) -> Result<String, String> {
     let int_part = t.split('.').next().unwrap_or("");
     let groups: Vec<&str> = int_part.split(',').collect();
     let ok = groups.len() > 1
-        && groups[1..].iter().all(|g| g.len() == 3 && g.bytes().all(|b| b.is_ascii_digit()))
+        && groups[1..]
+            .iter()
+            .all(|g| g.len() == 3 && g.bytes().all(|b| b.is_ascii_digit()))
         && !groups[0].is_empty();
     if ok {
         Ok(t.replace(',', ""))
     } else {
-        Err("a comma that is not a thousands separator (decimal comma? re-saved by a spreadsheet?)".into())
+        Err(
+            "a comma that is not a thousands separator (decimal comma? re-saved by a spreadsheet?)"
+                .into(),
+        )
     }
 }
 
 /// Split `qty⟨ASSET⟩` or `qty ASSET`. `expected` lists assets the row names
 /// (longest tried first); with none matching, the asset is what follows the
 /// longest numeric prefix.
-pub fn split_suffixed(s: &str, expected: &[&str], style: NumStyle) -> Result<(Dec, String), String> {
+pub fn split_suffixed(
+    s: &str,
+    expected: &[&str],
+    style: NumStyle,
+) -> Result<(Dec, String), String> {
     let t = s.trim();
     if let Some((num, asset)) = t.rsplit_once(' ') {
         let asset = asset.trim();
@@ -82,7 +91,9 @@ pub fn split_suffixed(s: &str, expected: &[&str], style: NumStyle) -> Result<(De
             || b == b','
             || (i == 0 && (b == b'-' || b == b'+'))
             || ((b == b'E' || b == b'e')
-                && bytes.get(i + 1).is_some_and(|n| n.is_ascii_digit() || *n == b'-' || *n == b'+'));
+                && bytes
+                    .get(i + 1)
+                    .is_some_and(|n| n.is_ascii_digit() || *n == b'-' || *n == b'+'));
         let sign_after_e = (b == b'-' || b == b'+') && i > 0 && matches!(bytes[i - 1], b'E' | b'e');
         if ok || sign_after_e {
             end = i + 1;
@@ -113,12 +124,17 @@ mod tests {
 
     #[test]
     fn plain_numbers() {
-        assert_eq!(parse_number("\"11,426.2000000000\"", P).unwrap(), d("11426.2"));
+        assert_eq!(
+            parse_number("\"11,426.2000000000\"", P).unwrap(),
+            d("11426.2")
+        );
         assert_eq!(parse_number("1,800.00000000", P).unwrap(), d("1800"));
         assert_eq!(parse_number("-7E-08", P).unwrap(), d("-0.00000007"));
         assert_eq!(parse_number("£0.025", P).unwrap(), d("0.025"));
         assert!(parse_number("10,5", P).is_err());
-        let eu = NumStyle { decimal_comma: true };
+        let eu = NumStyle {
+            decimal_comma: true,
+        };
         assert_eq!(parse_number("10,50000000", eu).unwrap(), d("10.5"));
         assert_eq!(parse_number("-1,25000000", eu).unwrap(), d("-1.25"));
         assert_eq!(parse_number("1.234,5", eu).unwrap(), d("1234.5"));
@@ -126,13 +142,33 @@ mod tests {
 
     #[test]
     fn suffixes_split_with_the_row_assets() {
-        assert_eq!(split_suffixed("0.0528450000BTC", &["BTC", "USDT"], P).unwrap(), (d("0.052845"), "BTC".into()));
-        assert_eq!(split_suffixed("5.11INCH", &["1INCH", "USDT"], P).unwrap(), (d("5.1"), "1INCH".into()));
-        assert_eq!(split_suffixed("124.60184573 BUSD", &[], P).unwrap(), (d("124.60184573"), "BUSD".into()));
-        assert_eq!(split_suffixed("\"1,800.00000000USDT\"", &["USDT"], P).unwrap().0, d("1800"));
+        assert_eq!(
+            split_suffixed("0.0528450000BTC", &["BTC", "USDT"], P).unwrap(),
+            (d("0.052845"), "BTC".into())
+        );
+        assert_eq!(
+            split_suffixed("5.11INCH", &["1INCH", "USDT"], P).unwrap(),
+            (d("5.1"), "1INCH".into())
+        );
+        assert_eq!(
+            split_suffixed("124.60184573 BUSD", &[], P).unwrap(),
+            (d("124.60184573"), "BUSD".into())
+        );
+        assert_eq!(
+            split_suffixed("\"1,800.00000000USDT\"", &["USDT"], P)
+                .unwrap()
+                .0,
+            d("1800")
+        );
         // Fee asset not in the pair: the longest numeric prefix.
-        assert_eq!(split_suffixed("0.0229201000BNB", &["BTC", "USDT"], P).unwrap(), (d("0.0229201"), "BNB".into()));
-        assert_eq!(split_suffixed("1.5E-7BNB", &[], P).unwrap(), (d("0.00000015"), "BNB".into()));
+        assert_eq!(
+            split_suffixed("0.0229201000BNB", &["BTC", "USDT"], P).unwrap(),
+            (d("0.0229201"), "BNB".into())
+        );
+        assert_eq!(
+            split_suffixed("1.5E-7BNB", &[], P).unwrap(),
+            (d("0.00000015"), "BNB".into())
+        );
         assert!(split_suffixed("1.2.3BTC", &["BTC"], P).is_err());
         assert!(split_suffixed("12.5", &["BTC"], P).is_err());
     }

@@ -17,7 +17,11 @@ pub fn dedup(files: &mut [NormalizedFile]) {
     table(files, |r| &mut r.conversions, conversion_key);
 }
 
-fn table<T>(files: &mut [NormalizedFile], get: fn(&mut FileRows) -> &mut Vec<T>, key: fn(&T) -> String) {
+fn table<T>(
+    files: &mut [NormalizedFile],
+    get: fn(&mut FileRows) -> &mut Vec<T>,
+    key: fn(&T) -> String,
+) {
     // key → count per file index
     let mut counts: BTreeMap<String, BTreeMap<usize, usize>> = BTreeMap::new();
     for (i, f) in files.iter_mut().enumerate() {
@@ -52,20 +56,45 @@ fn table<T>(files: &mut [NormalizedFile], get: fn(&mut FileRows) -> &mut Vec<T>,
 }
 
 fn ledger_key(r: &LedgerRow) -> String {
-    format!("{}|{}|{}|{}|{}|{}", r.time, r.wallet, r.operation.to_lowercase(), r.coin, r.change, r.remark)
+    format!(
+        "{}|{}|{}|{}|{}|{}",
+        r.time,
+        r.wallet,
+        r.operation.to_lowercase(),
+        r.coin,
+        r.change,
+        r.remark
+    )
 }
 
 fn fill_key(r: &Fill) -> String {
     format!(
         "{}|{}|{:?}|{}|{}|{}|{:?}|{:?}|{:?}|{:?}",
-        r.time, r.symbol, r.side, r.price, r.qty, r.quote_qty, r.fee, r.fee_asset, r.order_id, r.trade_id
+        r.time,
+        r.symbol,
+        r.side,
+        r.price,
+        r.qty,
+        r.quote_qty,
+        r.fee,
+        r.fee_asset,
+        r.order_id,
+        r.trade_id
     )
 }
 
 fn order_key(r: &Order) -> String {
     format!(
         "{}|{:?}|{}|{:?}|{}|{:?}|{:?}|{}|{}",
-        r.time, r.order_id, r.symbol, r.side, r.order_type, r.price, r.orig_qty, r.executed_qty, r.status
+        r.time,
+        r.order_id,
+        r.symbol,
+        r.side,
+        r.order_type,
+        r.price,
+        r.orig_qty,
+        r.executed_qty,
+        r.status
     )
 }
 

@@ -9,8 +9,8 @@ use crate::error::Error;
 use crate::ingest::grid::Grid;
 use crate::ingest::layouts::field;
 use crate::ingest::sniff::Sniffed;
-use crate::model::{Conversion, Fill, Order, Rejection, TimeMs, Transfer, Warning};
 use crate::model::LedgerRow;
+use crate::model::{Conversion, Fill, Order, Rejection, TimeMs, Transfer, Warning};
 
 /// A problem with one cell.
 #[derive(Debug, Clone)]
@@ -48,7 +48,12 @@ pub struct FileCtx<'a> {
 }
 
 impl<'a> FileCtx<'a> {
-    pub fn new(display: &'a str, grid: &'a Grid, sniffed: &'a Sniffed, skip_errors: bool) -> Result<Self, Error> {
+    pub fn new(
+        display: &'a str,
+        grid: &'a Grid,
+        sniffed: &'a Sniffed,
+        skip_errors: bool,
+    ) -> Result<Self, Error> {
         let mut ctx = FileCtx {
             display,
             grid,
@@ -115,7 +120,12 @@ impl<'a> FileCtx<'a> {
         self.number(row, f).map(Some)
     }
 
-    pub fn suffixed(&self, row: usize, f: &'static str, expected: &[&str]) -> CellResult<(Dec, String)> {
+    pub fn suffixed(
+        &self,
+        row: usize,
+        f: &'static str,
+        expected: &[&str],
+    ) -> CellResult<(Dec, String)> {
         let v = self.cell(row, f);
         split_suffixed(v, expected, self.style).map_err(|p| self.err(f, v, &p))
     }
@@ -141,7 +151,10 @@ impl<'a> FileCtx<'a> {
 
     /// UTC time of a row.
     pub fn time(&self, row: usize) -> CellResult<TimeMs> {
-        match (self.times.get(row).copied().flatten(), self.time_errors.get(row)) {
+        match (
+            self.times.get(row).copied().flatten(),
+            self.time_errors.get(row),
+        ) {
             (Some(t), _) => Ok(t),
             (None, Some(Some(p))) => Err(self.err(field::TIME, self.cell(row, field::TIME), p)),
             _ => Err(self.err(field::TIME, self.cell(row, field::TIME), "no time")),
@@ -155,8 +168,11 @@ impl<'a> FileCtx<'a> {
             return Ok(None);
         }
         let d = detect(&[v]).map_err(|e| self.err(f, v, &e.problem))?;
-        let t = parse_local(v, d.format).ok_or_else(|| self.err(f, v, "not a valid date and time"))?;
-        to_utc_ms(t, &self.sniffed.tz).map(Some).map_err(|p| self.err(f, v, &p))
+        let t =
+            parse_local(v, d.format).ok_or_else(|| self.err(f, v, "not a valid date and time"))?;
+        to_utc_ms(t, &self.sniffed.tz)
+            .map(Some)
+            .map_err(|p| self.err(f, v, &p))
     }
 
     /// Record an ignored row with its reason.
@@ -202,7 +218,13 @@ impl<'a> FileCtx<'a> {
         if self.grid.delimiter != b';' {
             return NumStyle::default();
         }
-        let amount_fields = [field::CHANGE, field::AMOUNT, field::PRICE, field::EXECUTED, field::FEE];
+        let amount_fields = [
+            field::CHANGE,
+            field::AMOUNT,
+            field::PRICE,
+            field::EXECUTED,
+            field::FEE,
+        ];
         let cols: Vec<usize> = amount_fields.iter().filter_map(|f| self.col(f)).collect();
         let mut comma = false;
         for r in &self.grid.rows {
@@ -214,14 +236,18 @@ impl<'a> FileCtx<'a> {
                 comma |= v.contains(',');
             }
         }
-        NumStyle { decimal_comma: comma }
+        NumStyle {
+            decimal_comma: comma,
+        }
     }
 
     fn parse_times(&mut self) -> Result<(), Error> {
         let n = self.grid.rows.len();
         let values: Vec<&str> = (0..n).map(|r| self.cell(r, field::TIME)).collect();
         // Rows with an empty first cell in nested order files carry no order time.
-        let idx: Vec<usize> = (0..n).filter(|&r| !values[r].is_empty() && !is_subheader(values[r])).collect();
+        let idx: Vec<usize> = (0..n)
+            .filter(|&r| !values[r].is_empty() && !is_subheader(values[r]))
+            .collect();
         let vals: Vec<&str> = idx.iter().map(|&r| values[r]).collect();
         self.times = vec![None; n];
         self.time_errors = vec![None; n];
@@ -242,12 +268,21 @@ impl<'a> FileCtx<'a> {
                 ));
             }
         };
-        if matches!(det.format, super::time::TimeFormat::DayFirst | super::time::TimeFormat::MonthFirst) {
-            let order = if det.format == super::time::TimeFormat::DayFirst { "day-first" } else { "month-first" };
+        if matches!(
+            det.format,
+            super::time::TimeFormat::DayFirst | super::time::TimeFormat::MonthFirst
+        ) {
+            let order = if det.format == super::time::TimeFormat::DayFirst {
+                "day-first"
+            } else {
+                "month-first"
+            };
             self.warn(
                 "resaved-by-spreadsheet",
                 None,
-                format!("dates look re-saved by a spreadsheet ({order} order, proven by the values)"),
+                format!(
+                    "dates look re-saved by a spreadsheet ({order} order, proven by the values)"
+                ),
             );
         }
         if det.seconds_missing {

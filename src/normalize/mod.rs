@@ -25,7 +25,11 @@ pub struct NormalizedFile {
 }
 
 /// Normalize one sniffed file.
-pub fn normalize_file(raw: &RawFile, account: &str, skip_errors: bool) -> Result<NormalizedFile, Error> {
+pub fn normalize_file(
+    raw: &RawFile,
+    account: &str,
+    skip_errors: bool,
+) -> Result<NormalizedFile, Error> {
     let mut ctx = FileCtx::new(&raw.display, &raw.grid, &raw.sniffed, skip_errors)?;
     match raw.sniffed.kind {
         FileKind::Statement => statement::normalize(&mut ctx)?,
@@ -55,12 +59,18 @@ pub fn normalize_file(raw: &RawFile, account: &str, skip_errors: bool) -> Result
         ctx.warn(
             "whole-line-quoted",
             None,
-            format!("{n} row(s) were wrapped whole in quotes (a broken re-save) and were unwrapped"),
+            format!(
+                "{n} row(s) were wrapped whole in quotes (a broken re-save) and were unwrapped"
+            ),
         );
     }
     let rows = std::mem::take(&mut ctx.rows);
     let times = row_times(&rows);
-    let n_norm = (rows.fills.len() + rows.orders.len() + rows.transfers.len() + rows.ledger.len() + rows.conversions.len()) as u64;
+    let n_norm = (rows.fills.len()
+        + rows.orders.len()
+        + rows.transfers.len()
+        + rows.ledger.len()
+        + rows.conversions.len()) as u64;
     let mut rejections = ctx.rejections.clone();
     let n_rejected = rejections.len() as u64;
     let n_ignored = ctx.ignored.len() as u64;

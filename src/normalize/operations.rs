@@ -172,9 +172,18 @@ mod tests {
 
     #[test]
     fn families_and_unknowns() {
-        assert_eq!(classify("Small Assets Exchange BNB", false), Some(Category::Dust));
-        assert_eq!(classify("Transfer Between Spot and Funding", true), Some(Category::Transfer));
-        assert_eq!(classify("Simple Earn Flexible Subscription", true), Some(Category::Earn));
+        assert_eq!(
+            classify("Small Assets Exchange BNB", false),
+            Some(Category::Dust)
+        );
+        assert_eq!(
+            classify("Transfer Between Spot and Funding", true),
+            Some(Category::Transfer)
+        );
+        assert_eq!(
+            classify("Simple Earn Flexible Subscription", true),
+            Some(Category::Earn)
+        );
         assert_eq!(classify("Staking Rewards", false), Some(Category::Earn));
         assert_eq!(classify("Zzz Unlisted Operation", false), None);
     }

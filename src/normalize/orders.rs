@@ -13,7 +13,11 @@ use crate::model::{Fill, Order};
 
 /// Upper-case canonical status.
 pub fn status(s: &str) -> String {
-    let k: String = s.chars().filter(|c| c.is_alphanumeric()).collect::<String>().to_uppercase();
+    let k: String = s
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .collect::<String>()
+        .to_uppercase();
     match k.as_str() {
         "FILLED" => "FILLED".into(),
         "CANCELED" | "CANCELLED" => "CANCELED".into(),
@@ -33,7 +37,12 @@ pub fn normalize(ctx: &mut FileCtx) -> Result<(), Error> {
                 Err(e) => ctx.reject(r, e)?,
             }
         }
-        let n = ctx.rows.orders.iter().filter(|o| !o.executed_qty.is_zero()).count();
+        let n = ctx
+            .rows
+            .orders
+            .iter()
+            .filter(|o| !o.executed_qty.is_zero())
+            .count();
         if n > 0 {
             ctx.warn(
                 "fees-missing",
@@ -52,10 +61,20 @@ pub fn normalize(ctx: &mut FileCtx) -> Result<(), Error> {
 fn flat_row(ctx: &FileCtx, r: usize) -> CellResult<Order> {
     let time = ctx.time(r)?;
     let pair = ctx.text(r, f::PAIR)?.to_uppercase();
-    let (base, quote) = split_by_suffixes(&pair, ctx.cell(r, f::EXECUTED), ctx.cell(r, f::TRADING_TOTAL))
-        .or_else(|| split_by_suffixes(&pair, ctx.cell(r, f::ORDER_AMOUNT), ctx.cell(r, f::TRADING_TOTAL)))
-        .or_else(|| split_by_quotes(&pair, None))
-        .ok_or_else(|| ctx.err(f::PAIR, &pair, "cannot split the pair into base and quote"))?;
+    let (base, quote) = split_by_suffixes(
+        &pair,
+        ctx.cell(r, f::EXECUTED),
+        ctx.cell(r, f::TRADING_TOTAL),
+    )
+    .or_else(|| {
+        split_by_suffixes(
+            &pair,
+            ctx.cell(r, f::ORDER_AMOUNT),
+            ctx.cell(r, f::TRADING_TOTAL),
+        )
+    })
+    .or_else(|| split_by_quotes(&pair, None))
+    .ok_or_else(|| ctx.err(f::PAIR, &pair, "cannot split the pair into base and quote"))?;
     let amount = |field: &'static str, asset: &str| -> CellResult<Option<Dec>> {
         let v = ctx.cell(r, field);
         if v.is_empty() {
@@ -100,7 +119,11 @@ fn nested(ctx: &mut FileCtx) -> Result<(), Error> {
                 continue;
             }
             let (Some(h), Some(oi)) = (sub.as_ref(), current) else {
-                let e = ctx.err(f::TIME, "", "fill row without an order row and sub-header above it");
+                let e = ctx.err(
+                    f::TIME,
+                    "",
+                    "fill row without an order row and sub-header above it",
+                );
                 ctx.reject(r, e)?;
                 continue;
             };
@@ -138,7 +161,11 @@ fn order_row(ctx: &FileCtx, r: usize) -> CellResult<Order> {
         order_id: ctx.opt_text(r, f::ORDER_NO),
         symbol: pair,
         side: side(ctx, r, f::TYPE)?,
-        order_type: if price.is_some_and(|p| p.is_zero()) { "MARKET".into() } else { String::new() },
+        order_type: if price.is_some_and(|p| p.is_zero()) {
+            "MARKET".into()
+        } else {
+            String::new()
+        },
         price: price.filter(|p| !p.is_zero()),
         orig_qty: ctx.opt_number(r, f::ORDER_AMOUNT)?,
         executed_qty: ctx.opt_number(r, f::FILLED)?.unwrap_or(Dec::ZERO),
@@ -166,7 +193,9 @@ impl SubHeader {
                 .iter()
                 .position(|c| c.trim().to_lowercase().replace(' ', "") == name)
         };
-        let time = cells.iter().position(|c| c.trim().to_lowercase().starts_with("date(utc"))?;
+        let time = cells
+            .iter()
+            .position(|c| c.trim().to_lowercase().starts_with("date(utc"))?;
         Some(SubHeader {
             time,
             price: pos("tradingprice")?,
@@ -189,8 +218,10 @@ fn fill_row(ctx: &FileCtx, r: usize, h: &SubHeader, oi: usize) -> CellResult<Fil
     };
     let tv = get(h.time);
     let det = super::time::detect(&[tv]).map_err(|e| ctx.err(f::TIME, tv, &e.problem))?;
-    let local = super::time::parse_local(tv, det.format).ok_or_else(|| ctx.err(f::TIME, tv, "not a valid date and time"))?;
-    let time = super::time::to_utc_ms(local, &ctx.sniffed.tz).map_err(|p| ctx.err(f::TIME, tv, &p))?;
+    let local = super::time::parse_local(tv, det.format)
+        .ok_or_else(|| ctx.err(f::TIME, tv, "not a valid date and time"))?;
+    let time =
+        super::time::to_utc_ms(local, &ctx.sniffed.tz).map_err(|p| ctx.err(f::TIME, tv, &p))?;
     let (fee, fee_asset) = match h.fee.map(get).filter(|v| !v.is_empty()) {
         Some(v) => {
             let (d, a) = super::amount::split_suffixed(v, &[&o.base, &o.quote, "BNB"], ctx.style)

@@ -11,7 +11,11 @@ pub const KNOWN_QUOTES: &[&str] = &[
 ];
 
 /// Split a pair given the asset suffixes of its base and quote amounts.
-pub fn split_by_suffixes(pair: &str, base_amount: &str, quote_amount: &str) -> Option<(String, String)> {
+pub fn split_by_suffixes(
+    pair: &str,
+    base_amount: &str,
+    quote_amount: &str,
+) -> Option<(String, String)> {
     let pair = pair.trim().replace(['/', '-', '_'], "");
     let b = base_amount.trim();
     let q = quote_amount.trim();
@@ -38,8 +42,13 @@ fn ends_with_asset(amount: &str, asset: &str) -> bool {
     };
     let num = num.trim_end().trim_matches('"');
     !num.is_empty()
-        && num.bytes().last().is_some_and(|c| c.is_ascii_digit() || c == b'.')
-        && num.bytes().all(|c| c.is_ascii_digit() || matches!(c, b'.' | b',' | b'-' | b'+' | b'E' | b'e'))
+        && num
+            .bytes()
+            .last()
+            .is_some_and(|c| c.is_ascii_digit() || c == b'.')
+        && num
+            .bytes()
+            .all(|c| c.is_ascii_digit() || matches!(c, b'.' | b',' | b'-' | b'+' | b'E' | b'e'))
 }
 
 /// Split a pair by the known quote list (longest quote first); `hint` is an
@@ -76,11 +85,26 @@ mod tests {
 
     #[test]
     fn splits_with_amount_suffixes() {
-        assert_eq!(split_by_suffixes("1INCHUSDT", "5.11INCH", "10.2USDT"), s("1INCH", "USDT"));
-        assert_eq!(split_by_suffixes("1000SATSUSDT", "100.01000SATS", "3USDT"), s("1000SATS", "USDT"));
-        assert_eq!(split_by_suffixes("BTCAEUR", "1.5BTC", "100AEUR"), s("BTC", "AEUR"));
-        assert_eq!(split_by_suffixes("ADAEUR", "10ADA", "3.5EUR"), s("ADA", "EUR"));
-        assert_eq!(split_by_suffixes("ETHUSDT", "0.001ETH", "2.3 USDT"), s("ETH", "USDT"));
+        assert_eq!(
+            split_by_suffixes("1INCHUSDT", "5.11INCH", "10.2USDT"),
+            s("1INCH", "USDT")
+        );
+        assert_eq!(
+            split_by_suffixes("1000SATSUSDT", "100.01000SATS", "3USDT"),
+            s("1000SATS", "USDT")
+        );
+        assert_eq!(
+            split_by_suffixes("BTCAEUR", "1.5BTC", "100AEUR"),
+            s("BTC", "AEUR")
+        );
+        assert_eq!(
+            split_by_suffixes("ADAEUR", "10ADA", "3.5EUR"),
+            s("ADA", "EUR")
+        );
+        assert_eq!(
+            split_by_suffixes("ETHUSDT", "0.001ETH", "2.3 USDT"),
+            s("ETH", "USDT")
+        );
         assert_eq!(split_by_suffixes("ETHUSDT", "0.001", "2.3"), None);
     }
 

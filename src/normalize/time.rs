@@ -48,7 +48,9 @@ pub fn parse_tz_arg(s: &str) -> Result<TzSpec, String> {
         }
     }
     t.parse::<chrono_tz::Tz>().map(TzSpec::Named).map_err(|_| {
-        format!("--tz `{s}` is neither an offset (+02:00, UTC-5) nor a time zone name (Europe/Madrid)")
+        format!(
+            "--tz `{s}` is neither an offset (+02:00, UTC-5) nor a time zone name (Europe/Madrid)"
+        )
     })
 }
 
@@ -131,7 +133,10 @@ pub fn detect(values: &[&str]) -> Result<Detected, TimeError> {
         if f == TimeFormat::DayFirst {
             let date = v.trim().split(' ').next().unwrap_or("");
             dotted |= date.contains('.');
-            let parts: Vec<u32> = date.split(['/', '.']).filter_map(|p| p.parse().ok()).collect();
+            let parts: Vec<u32> = date
+                .split(['/', '.'])
+                .filter_map(|p| p.parse().ok())
+                .collect();
             if parts.len() == 3 {
                 day_first_proof |= parts[0] > 12;
                 month_first_proof |= parts[1] > 12;
@@ -149,14 +154,13 @@ pub fn detect(values: &[&str]) -> Result<Detected, TimeError> {
                     problem: "dates mix day-first and month-first order".into(),
                 })
             }
-            (false, false) => {
-                return Err(TimeError {
-                    index: 0,
-                    problem: "dates were re-saved by a spreadsheet as D/M or M/D and no value proves which \
+            (false, false) => return Err(TimeError {
+                index: 0,
+                problem:
+                    "dates were re-saved by a spreadsheet as D/M or M/D and no value proves which \
                               (no day above 12)"
                         .into(),
-                })
-            }
+            }),
         };
     }
     Ok(Detected {
@@ -234,7 +238,9 @@ mod tests {
     use super::*;
 
     fn ms(s: &str) -> i64 {
-        chrono::DateTime::parse_from_rfc3339(s).unwrap().timestamp_millis()
+        chrono::DateTime::parse_from_rfc3339(s)
+            .unwrap()
+            .timestamp_millis()
     }
 
     #[test]
@@ -242,7 +248,10 @@ mod tests {
         let d = detect(&["24-07-01 01:30:00", "24-07-01 01:35:10"]).unwrap();
         assert_eq!(d.format, TimeFormat::ShortYmd);
         let t = parse_local("24-07-01 01:30:00", d.format).unwrap();
-        assert_eq!(to_utc_ms(t, &TzSpec::Fixed(0)).unwrap(), ms("2024-07-01T01:30:00Z"));
+        assert_eq!(
+            to_utc_ms(t, &TzSpec::Fixed(0)).unwrap(),
+            ms("2024-07-01T01:30:00Z")
+        );
         let d = detect(&["2026-03-05 09:15:02"]).unwrap();
         assert_eq!(d.format, TimeFormat::Ymd);
     }
@@ -263,17 +272,29 @@ mod tests {
         assert_eq!(d.format, TimeFormat::DayFirst);
         assert!(d.seconds_missing);
         let t = parse_local("09/04/2020 05:49", d.format).unwrap();
-        assert_eq!(to_utc_ms(t, &TzSpec::Fixed(0)).unwrap(), ms("2020-04-09T05:49:00Z"));
-        assert_eq!(detect(&["04/14/2020 10:41"]).unwrap().format, TimeFormat::MonthFirst);
+        assert_eq!(
+            to_utc_ms(t, &TzSpec::Fixed(0)).unwrap(),
+            ms("2020-04-09T05:49:00Z")
+        );
+        assert_eq!(
+            detect(&["04/14/2020 10:41"]).unwrap().format,
+            TimeFormat::MonthFirst
+        );
         assert!(detect(&["01/02/2020 10:41", "03/04/2020 10:41"]).is_err());
-        assert_eq!(detect(&["1.11.2021 6:01"]).unwrap().format, TimeFormat::DayFirst);
+        assert_eq!(
+            detect(&["1.11.2021 6:01"]).unwrap().format,
+            TimeFormat::DayFirst
+        );
     }
 
     #[test]
     fn excel_serial_and_fixed_offsets() {
         // 43831.5 days after 1899-12-30 = 2020-01-01 12:00.
         let t = parse_local("43831.5", TimeFormat::ExcelSerial).unwrap();
-        assert_eq!(to_utc_ms(t, &TzSpec::Fixed(3600)).unwrap(), ms("2020-01-01T11:00:00Z"));
+        assert_eq!(
+            to_utc_ms(t, &TzSpec::Fixed(3600)).unwrap(),
+            ms("2020-01-01T11:00:00Z")
+        );
         assert!(detect(&["yesterday"]).is_err());
         assert_eq!(TzSpec::Fixed(-6 * 3600).to_string(), "UTC-06:00");
     }

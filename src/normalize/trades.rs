@@ -32,7 +32,11 @@ pub fn side(ctx: &FileCtx, r: usize, field: &'static str) -> CellResult<Side> {
 fn row_v2(ctx: &FileCtx, r: usize) -> CellResult<Fill> {
     let time = ctx.time(r)?;
     let pair = ctx.text(r, f::PAIR)?.to_uppercase();
-    let qty_field = if ctx.col(f::EXECUTED).is_some() { f::EXECUTED } else { f::QUANTITY };
+    let qty_field = if ctx.col(f::EXECUTED).is_some() {
+        f::EXECUTED
+    } else {
+        f::QUANTITY
+    };
     let (base, quote) = split_by_suffixes(&pair, ctx.cell(r, qty_field), ctx.cell(r, f::AMOUNT))
         .ok_or_else(|| {
             ctx.err(
@@ -69,7 +73,13 @@ fn row_v1(ctx: &FileCtx, r: usize) -> CellResult<Fill> {
     let (base, quote) = split_by_quotes(&pair, Some(&fee_coin))
         .filter(|(b, q)| fee_coin == *b || fee_coin == *q || fee_coin == "BNB")
         .or_else(|| split_by_quotes(&pair, None))
-        .ok_or_else(|| ctx.err(f::MARKET, &pair, "cannot split the market into base and quote"))?;
+        .ok_or_else(|| {
+            ctx.err(
+                f::MARKET,
+                &pair,
+                "cannot split the market into base and quote",
+            )
+        })?;
     Ok(Fill {
         origin: ctx.origin(r),
         time,

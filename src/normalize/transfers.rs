@@ -32,7 +32,11 @@ pub fn normalize(ctx: &mut FileCtx) -> Result<(), Error> {
 
 fn row(ctx: &FileCtx, r: usize, direction: Direction) -> CellResult<Transfer> {
     let status = ctx.cell(r, f::STATUS).to_string();
-    let fee_field = if ctx.col(f::FEE).is_some() { f::FEE } else { f::TX_FEE };
+    let fee_field = if ctx.col(f::FEE).is_some() {
+        f::FEE
+    } else {
+        f::TX_FEE
+    };
     let fee = ctx.opt_number(r, fee_field)?.unwrap_or(Dec::ZERO);
     Ok(Transfer {
         origin: ctx.origin(r),
@@ -41,7 +45,11 @@ fn row(ctx: &FileCtx, r: usize, direction: Direction) -> CellResult<Transfer> {
         coin: ctx.text(r, f::COIN)?.to_uppercase(),
         network: ctx.opt_text(r, f::NETWORK),
         amount: ctx.number(r, f::AMOUNT)?,
-        fee: if direction == Direction::Withdrawal { fee } else { Dec::ZERO },
+        fee: if direction == Direction::Withdrawal {
+            fee
+        } else {
+            Dec::ZERO
+        },
         address: ctx.opt_text(r, f::ADDRESS),
         txid: ctx.opt_text(r, f::TXID),
         memo: ctx.opt_text(r, f::PAYMENT_ID),

@@ -8,7 +8,9 @@
 //! amounts are net in the history and gross in the statement.
 
 use crate::decimal::Dec;
-use crate::model::{Category, Conversion, Direction, Fill, LedgerRow, Order, Origin, Side, TimeMs, Transfer};
+use crate::model::{
+    Category, Conversion, Direction, Fill, LedgerRow, Order, Origin, Side, TimeMs, Transfer,
+};
 
 pub const TRANSFER_TOLERANCE_MS: i64 = 60 * 60 * 1000;
 pub const TRADE_TOLERANCE_MS: i64 = 1000;
@@ -54,7 +56,10 @@ pub fn build(src: &Sources) -> Book {
     for t in transfers {
         if let Some(i) = match_transfer(&book.rows, &used, t) {
             used[i] = true;
-            if t.direction == Direction::Withdrawal && !t.fee.is_zero() && book.rows[i].change == -(t.amount + t.fee) {
+            if t.direction == Direction::Withdrawal
+                && !t.fee.is_zero()
+                && book.rows[i].change == -(t.amount + t.fee)
+            {
                 // Split the gross statement row into amount and fee.
                 let mut fee = book.rows[i].clone();
                 fee.category = Category::WithdrawalFee;
@@ -65,7 +70,8 @@ pub fn build(src: &Sources) -> Book {
             continue;
         }
         if inside(t.time, TRANSFER_TOLERANCE_MS) {
-            book.unmatched.push(("Spot".into(), t.coin.clone(), t.origin.clone()));
+            book.unmatched
+                .push(("Spot".into(), t.coin.clone(), t.origin.clone()));
             continue;
         }
         derived.extend(transfer_legs(t));
@@ -77,7 +83,11 @@ pub fn build(src: &Sources) -> Book {
             for leg in fill_legs(f) {
                 match match_leg(&book.rows, &used, &leg) {
                     Some(i) => used[i] = true,
-                    None => book.unmatched.push((leg.wallet.clone(), leg.coin.clone(), leg.origin.clone())),
+                    None => book.unmatched.push((
+                        leg.wallet.clone(),
+                        leg.coin.clone(),
+                        leg.origin.clone(),
+                    )),
                 }
             }
         } else {
@@ -85,7 +95,9 @@ pub fn build(src: &Sources) -> Book {
         }
     }
     // Orders stand in for fills only where no trade export covers their time.
-    let covered = |t: TimeMs| fill_span.is_some_and(|(a, b)| t >= a - TRADE_TOLERANCE_MS && t <= b + TRADE_TOLERANCE_MS);
+    let covered = |t: TimeMs| {
+        fill_span.is_some_and(|(a, b)| t >= a - TRADE_TOLERANCE_MS && t <= b + TRADE_TOLERANCE_MS)
+    };
     let mut from_orders = 0usize;
     for o in src.orders {
         if o.executed_qty.is_zero() || inside(o.time, TRADE_TOLERANCE_MS) || covered(o.time) {
@@ -108,7 +120,8 @@ pub fn build(src: &Sources) -> Book {
         book.rows.push(fee);
     }
     book.rows.extend(derived);
-    book.rows.sort_by(|a, b| (a.time, &a.origin).cmp(&(b.time, &b.origin)));
+    book.rows
+        .sort_by(|a, b| (a.time, &a.origin).cmp(&(b.time, &b.origin)));
     book.unmatched.sort();
     book.notes.push(match book.span {
         Some(_) => "the transaction statement is the book of record inside its time span; other exports are matched against it".into(),
@@ -159,7 +172,14 @@ fn match_leg(rows: &[LedgerRow], used: &[bool], leg: &LedgerRow) -> Option<usize
         .map(|(i, _)| i)
 }
 
-fn leg(origin: &Origin, time: TimeMs, op: &str, category: Category, coin: &str, change: Dec) -> LedgerRow {
+fn leg(
+    origin: &Origin,
+    time: TimeMs,
+    op: &str,
+    category: Category,
+    coin: &str,
+    change: Dec,
+) -> LedgerRow {
     LedgerRow {
         origin: origin.clone(),
         time,
@@ -174,11 +194,32 @@ fn leg(origin: &Origin, time: TimeMs, op: &str, category: Category, coin: &str, 
 
 pub fn transfer_legs(t: &Transfer) -> Vec<LedgerRow> {
     match t.direction {
-        Direction::Deposit => vec![leg(&t.origin, t.time, "Deposit (history)", Category::Deposit, &t.coin, t.amount)],
+        Direction::Deposit => vec![leg(
+            &t.origin,
+            t.time,
+            "Deposit (history)",
+            Category::Deposit,
+            &t.coin,
+            t.amount,
+        )],
         Direction::Withdrawal => {
-            let mut v = vec![leg(&t.origin, t.time, "Withdraw (history)", Category::Withdrawal, &t.coin, -t.amount)];
+            let mut v = vec![leg(
+                &t.origin,
+                t.time,
+                "Withdraw (history)",
+                Category::Withdrawal,
+                &t.coin,
+                -t.amount,
+            )];
             if !t.fee.is_zero() {
-                v.push(leg(&t.origin, t.time, "Withdraw fee (history)", Category::WithdrawalFee, &t.coin, -t.fee));
+                v.push(leg(
+                    &t.origin,
+                    t.time,
+                    "Withdraw fee (history)",
+                    Category::WithdrawalFee,
+                    &t.coin,
+                    -t.fee,
+                ));
             }
             v
         }
@@ -190,14 +231,27 @@ pub fn fill_legs(f: &Fill) -> Vec<LedgerRow> {
         Side::Buy => (f.qty, -f.quote_qty),
         Side::Sell => (-f.qty, f.quote_qty),
     };
-    let cat = |d: Dec| if d.is_negative() { Category::Sell } else { Category::Buy };
+    let cat = |d: Dec| {
+        if d.is_negative() {
+            Category::Sell
+        } else {
+            Category::Buy
+        }
+    };
     let mut v = vec![
         leg(&f.origin, f.time, "Trade (history)", cat(b), &f.base, b),
         leg(&f.origin, f.time, "Trade (history)", cat(q), &f.quote, q),
     ];
     if let (Some(fee), Some(asset)) = (f.fee, f.fee_asset.as_deref()) {
         if !fee.is_zero() {
-            v.push(leg(&f.origin, f.time, "Trade fee (history)", Category::TradeFee, asset, -fee));
+            v.push(leg(
+                &f.origin,
+                f.time,
+                "Trade fee (history)",
+                Category::TradeFee,
+                asset,
+                -fee,
+            ));
         }
     }
     v
@@ -212,7 +266,13 @@ fn order_legs(o: &Order) -> Vec<LedgerRow> {
         Side::Buy => (o.executed_qty, -quote),
         Side::Sell => (-o.executed_qty, quote),
     };
-    let cat = |d: Dec| if d.is_negative() { Category::Sell } else { Category::Buy };
+    let cat = |d: Dec| {
+        if d.is_negative() {
+            Category::Sell
+        } else {
+            Category::Buy
+        }
+    };
     let t = o.update_time.unwrap_or(o.time);
     vec![
         leg(&o.origin, t, "Order (history)", cat(b), &o.base, b),
@@ -221,8 +281,22 @@ fn order_legs(o: &Order) -> Vec<LedgerRow> {
 }
 
 fn conversion_legs(c: &Conversion) -> Vec<LedgerRow> {
-    let mut a = leg(&c.origin, c.time, "Convert (history)", Category::Convert, &c.from_asset, -c.from_qty);
-    let mut b = leg(&c.origin, c.time, "Convert (history)", Category::Convert, &c.to_asset, c.to_qty);
+    let mut a = leg(
+        &c.origin,
+        c.time,
+        "Convert (history)",
+        Category::Convert,
+        &c.from_asset,
+        -c.from_qty,
+    );
+    let mut b = leg(
+        &c.origin,
+        c.time,
+        "Convert (history)",
+        Category::Convert,
+        &c.to_asset,
+        c.to_qty,
+    );
     a.wallet = c.wallet.clone();
     b.wallet = c.wallet.clone();
     vec![a, b]
@@ -236,7 +310,10 @@ mod tests {
         Dec::parse(s).unwrap()
     }
     fn o(file: &str, row: u32) -> Origin {
-        Origin { file: file.into(), row }
+        Origin {
+            file: file.into(),
+            row,
+        }
     }
     fn st(row: u32, time: TimeMs, op: &str, cat: Category, coin: &str, change: &str) -> LedgerRow {
         LedgerRow {
@@ -268,7 +345,11 @@ mod tests {
         }
     }
     fn sum(book: &Book, coin: &str) -> Dec {
-        book.rows.iter().filter(|r| r.coin == coin).map(|r| r.change).sum()
+        book.rows
+            .iter()
+            .filter(|r| r.coin == coin)
+            .map(|r| r.change)
+            .sum()
     }
 
     #[test]
@@ -276,13 +357,30 @@ mod tests {
         // Statement: +100 deposit at t=0, −50 gross withdrawal 26 min after the history row.
         let statement = vec![
             st(2, 0, "Deposit", Category::Deposit, "USDT", "100"),
-            st(3, 3_600_000 + 26 * 60_000, "Withdraw", Category::Withdrawal, "USDT", "-50"),
+            st(
+                3,
+                3_600_000 + 26 * 60_000,
+                "Withdraw",
+                Category::Withdrawal,
+                "USDT",
+                "-50",
+            ),
         ];
         let transfers = vec![wd(2, 3_600_000, "49", "1")];
-        let book = build(&Sources { statement: &statement, fills: &[], orders: &[], transfers: &transfers, conversions: &[] });
+        let book = build(&Sources {
+            statement: &statement,
+            fills: &[],
+            orders: &[],
+            transfers: &transfers,
+            conversions: &[],
+        });
         // Counted once: 100 − 49 − 1 = 50.
         assert_eq!(sum(&book, "USDT"), d("50"));
-        let fee: Vec<_> = book.rows.iter().filter(|r| r.category == Category::WithdrawalFee).collect();
+        let fee: Vec<_> = book
+            .rows
+            .iter()
+            .filter(|r| r.category == Category::WithdrawalFee)
+            .collect();
         assert_eq!(fee.len(), 1);
         assert_eq!(fee[0].change, d("-1"));
         assert!(book.unmatched.is_empty());
@@ -290,13 +388,32 @@ mod tests {
 
     #[test]
     fn history_rows_outside_the_statement_span_are_added_inside_are_matched() {
-        let statement = vec![st(2, 10_000_000, "Deposit", Category::Deposit, "USDT", "100")];
+        let statement = vec![st(
+            2,
+            10_000_000,
+            "Deposit",
+            Category::Deposit,
+            "USDT",
+            "100",
+        )];
         // One withdrawal long after the statement ends (counted), one inside without a match (listed).
-        let transfers = vec![wd(2, 10_000_000 + 5 * 3_600_000, "10", "0.5"), wd(3, 10_000_500, "7", "0")];
-        let book = build(&Sources { statement: &statement, fills: &[], orders: &[], transfers: &transfers, conversions: &[] });
+        let transfers = vec![
+            wd(2, 10_000_000 + 5 * 3_600_000, "10", "0.5"),
+            wd(3, 10_000_500, "7", "0"),
+        ];
+        let book = build(&Sources {
+            statement: &statement,
+            fills: &[],
+            orders: &[],
+            transfers: &transfers,
+            conversions: &[],
+        });
         // 100 − 10 − 0.5 = 89.5; the unmatched 7 is not counted.
         assert_eq!(sum(&book, "USDT"), d("89.5"));
-        assert_eq!(book.unmatched, vec![("Spot".into(), "USDT".into(), o("withdrawals.csv", 3))]);
+        assert_eq!(
+            book.unmatched,
+            vec![("Spot".into(), "USDT".into(), o("withdrawals.csv", 3))]
+        );
         assert!(book.has_statement);
     }
 
@@ -305,7 +422,14 @@ mod tests {
         let statement = vec![
             st(2, 1_000, "Transaction Spend", Category::Sell, "USDT", "-10"),
             st(3, 2_000, "Transaction Buy", Category::Buy, "BTC", "0.0002"),
-            st(4, 2_000, "Transaction Fee", Category::TradeFee, "BNB", "-0.00001"),
+            st(
+                4,
+                2_000,
+                "Transaction Fee",
+                Category::TradeFee,
+                "BNB",
+                "-0.00001",
+            ),
         ];
         let fill = Fill {
             origin: o("trades.csv", 2),
@@ -323,7 +447,13 @@ mod tests {
             trade_id: None,
             is_maker: None,
         };
-        let book = build(&Sources { statement: &statement, fills: &[fill], orders: &[], transfers: &[], conversions: &[] });
+        let book = build(&Sources {
+            statement: &statement,
+            fills: &[fill],
+            orders: &[],
+            transfers: &[],
+            conversions: &[],
+        });
         assert_eq!(book.rows.len(), 3, "fill legs must not be added again");
         assert!(book.unmatched.is_empty(), "{:?}", book.unmatched);
         assert_eq!(sum(&book, "BTC"), d("0.0002"));

@@ -16,38 +16,42 @@ pub fn bridge(account: &str, book: &Book) -> Result<Vec<ReconRow>, Error> {
     let negatives = first_negative(book);
     let mut rows: BTreeMap<(String, String), ReconRow> = BTreeMap::new();
     for ((wallet, coin, cat), sum) in sums {
-        let r = rows.entry((wallet.clone(), coin.clone())).or_insert_with(|| ReconRow {
-            account: account.to_string(),
-            wallet: wallet.clone(),
-            asset: coin.clone(),
-            opening: None,
-            net_change: Dec::ZERO,
-            by_category: BTreeMap::new(),
-            expected_closing: None,
-            observed_closing: None,
-            residual: None,
-            first_negative_at: negatives.get(&(wallet.clone(), coin.clone())).copied(),
-            unmatched_rows: Vec::new(),
-        });
+        let r = rows
+            .entry((wallet.clone(), coin.clone()))
+            .or_insert_with(|| ReconRow {
+                account: account.to_string(),
+                wallet: wallet.clone(),
+                asset: coin.clone(),
+                opening: None,
+                net_change: Dec::ZERO,
+                by_category: BTreeMap::new(),
+                expected_closing: None,
+                observed_closing: None,
+                residual: None,
+                first_negative_at: negatives.get(&(wallet.clone(), coin.clone())).copied(),
+                unmatched_rows: Vec::new(),
+            });
         r.net_change += sum;
         if !sum.is_zero() {
             *r.by_category.entry(cat).or_insert(Dec::ZERO) += sum;
         }
     }
     for (wallet, coin, origin) in &book.unmatched {
-        let r = rows.entry((wallet.clone(), coin.clone())).or_insert_with(|| ReconRow {
-            account: account.to_string(),
-            wallet: wallet.clone(),
-            asset: coin.clone(),
-            opening: None,
-            net_change: Dec::ZERO,
-            by_category: BTreeMap::new(),
-            expected_closing: None,
-            observed_closing: None,
-            residual: None,
-            first_negative_at: None,
-            unmatched_rows: Vec::new(),
-        });
+        let r = rows
+            .entry((wallet.clone(), coin.clone()))
+            .or_insert_with(|| ReconRow {
+                account: account.to_string(),
+                wallet: wallet.clone(),
+                asset: coin.clone(),
+                opening: None,
+                net_change: Dec::ZERO,
+                by_category: BTreeMap::new(),
+                expected_closing: None,
+                observed_closing: None,
+                residual: None,
+                first_negative_at: None,
+                unmatched_rows: Vec::new(),
+            });
         r.unmatched_rows.push(origin.clone());
     }
     for r in rows.values_mut() {
@@ -83,7 +87,10 @@ fn category_sums(book: &Book) -> Result<Vec<((String, String, Category), Dec)>, 
         .lazy()
         .group_by([col("wallet"), col("coin"), col("category")])
         .agg([col("change").sum()])
-        .sort(["wallet", "coin", "category"], SortMultipleOptions::default())
+        .sort(
+            ["wallet", "coin", "category"],
+            SortMultipleOptions::default(),
+        )
         .collect()?;
     let w = out.column("wallet")?.str()?;
     let c = out.column("coin")?.str()?;
@@ -110,7 +117,10 @@ fn rescale(v: i128, scale: usize) -> Result<Dec, Error> {
     }
     if scale < target {
         let m = 10i128.pow((target - scale) as u32);
-        return v.checked_mul(m).map(Dec::from_raw).ok_or_else(|| Error::Internal("decimal overflow".into()));
+        return v
+            .checked_mul(m)
+            .map(Dec::from_raw)
+            .ok_or_else(|| Error::Internal("decimal overflow".into()));
     }
     Err(Error::Internal(format!("unexpected decimal scale {scale}")))
 }
@@ -121,7 +131,11 @@ fn first_negative(book: &Book) -> BTreeMap<(String, String), TimeMs> {
     let mut idx: Vec<usize> = (0..book.rows.len()).collect();
     idx.sort_by(|&a, &b| {
         let (ra, rb) = (&book.rows[a], &book.rows[b]);
-        (ra.time, std::cmp::Reverse(ra.change), &ra.origin).cmp(&(rb.time, std::cmp::Reverse(rb.change), &rb.origin))
+        (ra.time, std::cmp::Reverse(ra.change), &ra.origin).cmp(&(
+            rb.time,
+            std::cmp::Reverse(rb.change),
+            &rb.origin,
+        ))
     });
     let mut bal: BTreeMap<(String, String), Dec> = BTreeMap::new();
     let mut first: BTreeMap<(String, String), TimeMs> = BTreeMap::new();
