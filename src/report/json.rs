@@ -333,7 +333,7 @@ mod tests {
     fn schema_errors(doc: &Value) -> Vec<String> {
         let path = concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/../shared/contract/findings.schema.json"
+            "/tests/fixtures/findings.schema.json"
         );
         let text = std::fs::read_to_string(path).expect("schema file");
         let schema: Value = serde_json::from_str(&text).expect("schema json");
