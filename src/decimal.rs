@@ -80,7 +80,7 @@ impl Dec {
 
     /// Product rounded half to even at the 18th decimal (exact whenever the
     /// true product has at most 18 decimals). Saturates beyond ~1.7e20.
-    pub fn mul(self, o: Dec) -> Dec {
+    pub fn mul_round(self, o: Dec) -> Dec {
         let neg = (self.0 < 0) != (o.0 < 0);
         let (a, b) = (self.0.unsigned_abs(), o.0.unsigned_abs());
         let one = ONE_RAW as u128;
@@ -107,7 +107,7 @@ impl Dec {
 
     /// Quotient rounded half to even at 18 decimals (exact long division);
     /// `None` on division by zero.
-    pub fn div(self, o: Dec) -> Option<Dec> {
+    pub fn div_round(self, o: Dec) -> Option<Dec> {
         if o.0 == 0 {
             return None;
         }
@@ -380,31 +380,43 @@ mod tests {
         assert_eq!(d("0.135").round_dp(2).to_string(), "0.14");
         assert_eq!(d("-0.125").round_dp(2).to_string(), "-0.12");
         assert_eq!(
-            d("1").div(d("3")).unwrap().round_dp(8).to_string(),
+            d("1").div_round(d("3")).unwrap().round_dp(8).to_string(),
             "0.33333333"
         );
         assert_eq!(d("123456.789").round_sig(4).to_string(), "123500");
-        assert_eq!(d("2").mul(d("0.25")).to_string(), "0.5");
+        assert_eq!(d("2").mul_round(d("0.25")).to_string(), "0.5");
         // Products and quotients of realistic sizes stay exact.
-        assert_eq!(d("1234.5").mul(d("0.25")).to_string(), "308.625");
-        assert_eq!(d("65432.10").mul(d("0.05284")).to_string(), "3457.432164");
-        assert_eq!(d("-11426.2").mul(d("0.052845")).to_string(), "-603.817539");
+        assert_eq!(d("1234.5").mul_round(d("0.25")).to_string(), "308.625");
         assert_eq!(
-            d("603.817539").div(d("0.052845")).unwrap().to_string(),
+            d("65432.10").mul_round(d("0.05284")).to_string(),
+            "3457.432164"
+        );
+        assert_eq!(
+            d("-11426.2").mul_round(d("0.052845")).to_string(),
+            "-603.817539"
+        );
+        assert_eq!(
+            d("603.817539")
+                .div_round(d("0.052845"))
+                .unwrap()
+                .to_string(),
             "11426.2"
         );
         assert_eq!(
-            d("100000").div(d("3")).unwrap().to_string(),
+            d("100000").div_round(d("3")).unwrap().to_string(),
             "33333.333333333333333333"
         );
         assert_eq!(
-            d("-2").div(d("3")).unwrap().to_string(),
+            d("-2").div_round(d("3")).unwrap().to_string(),
             "-0.666666666666666667"
         );
         // 1e-18 × 0.5 = 5e-19: half to even gives 0; 3e-18 × 0.5 = 1.5e-18 gives 2e-18.
-        assert_eq!(d("0.000000000000000001").mul(d("0.5")).to_string(), "0");
         assert_eq!(
-            d("0.000000000000000003").mul(d("0.5")).to_string(),
+            d("0.000000000000000001").mul_round(d("0.5")).to_string(),
+            "0"
+        );
+        assert_eq!(
+            d("0.000000000000000003").mul_round(d("0.5")).to_string(),
             "0.000000000000000002"
         );
     }

@@ -11,17 +11,21 @@ pub mod exit {
     pub const INTERNAL: i32 = 3;
 }
 
+/// Bad input: a file, a row, a column, a value, what is wrong, what to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputError {
+    pub file: String,
+    pub row: Option<u32>,
+    pub column: Option<String>,
+    pub value: String,
+    pub problem: String,
+    pub hint: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Error {
-    /// Bad input: a file, a row, a value.
-    Input {
-        file: String,
-        row: Option<u32>,
-        column: Option<String>,
-        value: String,
-        problem: String,
-        hint: String,
-    },
+    /// Bad input (boxed: errors stay small on the happy path).
+    Input(Box<InputError>),
     /// Bad command line or options.
     Usage(String),
     /// I/O on outputs or a bug.
@@ -37,19 +41,19 @@ impl Error {
         problem: &str,
         hint: &str,
     ) -> Error {
-        Error::Input {
+        Error::Input(Box::new(InputError {
             file: file.to_string(),
             row,
             column: column.map(str::to_string),
             value: value.to_string(),
             problem: problem.to_string(),
             hint: hint.to_string(),
-        }
+        }))
     }
 
     pub fn exit_code(&self) -> i32 {
         match self {
-            Error::Input { .. } | Error::Usage(_) => exit::INPUT,
+            Error::Input(_) | Error::Usage(_) => exit::INPUT,
             Error::Internal(_) => exit::INTERNAL,
         }
     }
@@ -58,14 +62,15 @@ impl Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::Input {
-                file,
-                row,
-                column,
-                value,
-                problem,
-                hint,
-            } => {
+            Error::Input(e) => {
+                let InputError {
+                    file,
+                    row,
+                    column,
+                    value,
+                    problem,
+                    hint,
+                } = e.as_ref();
                 write!(f, "{file}")?;
                 if let Some(r) = row {
                     write!(f, " line {r}")?;

@@ -25,7 +25,12 @@ fn analyze_sample(out: &Path) -> Value {
         .arg("-q")
         .output()
         .unwrap();
-    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     read_json(&out.join("findings.json"))
 }
 
@@ -42,7 +47,10 @@ fn committed_samples_are_what_the_generator_writes() {
     generated.sort();
     assert_eq!(committed, generated);
     for (name, bytes) in &set.files {
-        assert!(std::fs::read(dir.join(name)).unwrap() == *bytes, "{name} differs from `samples --seed 7`");
+        assert!(
+            std::fs::read(dir.join(name)).unwrap() == *bytes,
+            "{name} differs from `samples --seed 7`"
+        );
     }
 }
 
@@ -54,15 +62,38 @@ fn report_names_the_takeover_the_truth_describes() {
 
     assert_eq!(doc["accounts"][0]["account"], truth["account"]);
     assert_eq!(doc["accounts"][0]["verdict"], "compromised");
-    let high: Vec<&Value> = doc["incidents"].as_array().unwrap().iter().filter(|i| i["severity"] == "high").collect();
+    let high: Vec<&Value> = doc["incidents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["severity"] == "high")
+        .collect();
     assert_eq!(high.len(), 1, "one high incident");
     let inc = high[0];
     // Window within 60 s of the truth.
-    let ms = |v: &Value| chrono::DateTime::parse_from_rfc3339(v.as_str().unwrap()).unwrap().timestamp_millis();
-    assert!((ms(&inc["start"]) - ms(&truth["attack_window_start"])).abs() <= 60_000, "{inc}");
-    assert!((ms(&inc["end"]) - ms(&truth["attack_window_end"])).abs() <= 60_000, "{inc}");
-    let symbols: Vec<&str> = inc["symbols"].as_array().unwrap().iter().map(|s| s.as_str().unwrap()).collect();
-    assert!(symbols.contains(&truth["thin_symbol"].as_str().unwrap()), "{symbols:?}");
+    let ms = |v: &Value| {
+        chrono::DateTime::parse_from_rfc3339(v.as_str().unwrap())
+            .unwrap()
+            .timestamp_millis()
+    };
+    assert!(
+        (ms(&inc["start"]) - ms(&truth["attack_window_start"])).abs() <= 60_000,
+        "{inc}"
+    );
+    assert!(
+        (ms(&inc["end"]) - ms(&truth["attack_window_end"])).abs() <= 60_000,
+        "{inc}"
+    );
+    let symbols: Vec<&str> = inc["symbols"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap())
+        .collect();
+    assert!(
+        symbols.contains(&truth["thin_symbol"].as_str().unwrap()),
+        "{symbols:?}"
+    );
 
     // The liquidation finding names exactly the liquidated assets.
     let liq = doc["findings"]
@@ -72,7 +103,13 @@ fn report_names_the_takeover_the_truth_describes() {
         .find(|f| f["detector"] == "liquidate-concentrate")
         .expect("liquidate-concentrate finding");
     for asset in truth["liquidated_assets"].as_array().unwrap() {
-        assert!(liq["explanation"].as_str().unwrap().contains(asset.as_str().unwrap()), "{asset}");
+        assert!(
+            liq["explanation"]
+                .as_str()
+                .unwrap()
+                .contains(asset.as_str().unwrap()),
+            "{asset}"
+        );
     }
     // Every attacker order's time is cited as evidence.
     let cited: std::collections::BTreeSet<&str> = doc["findings"]
@@ -83,7 +120,11 @@ fn report_names_the_takeover_the_truth_describes() {
         .filter_map(|e| e["time"].as_str())
         .collect();
     for o in truth["attacker_orders"].as_array().unwrap() {
-        assert!(cited.contains(o["time"].as_str().unwrap()), "order at {} not cited", o["time"]);
+        assert!(
+            cited.contains(o["time"].as_str().unwrap()),
+            "order at {} not cited",
+            o["time"]
+        );
     }
     // Loss: exactly the quote spent minus recovered, in the quote asset.
     let loss = &doc["accounts"][0]["loss_estimate"]["by_asset"][0];
@@ -103,7 +144,10 @@ fn sample_findings_validate_against_the_contract_and_the_statement_balances() {
     assert!(errors.is_empty(), "{errors:?}");
     // The statement is the book; every trade and transfer export row matched it.
     for r in doc["reconciliation"].as_array().unwrap() {
-        assert!(r["unmatched_rows"].as_array().map_or(true, |u| u.is_empty()), "{r}");
+        assert!(
+            r["unmatched_rows"].as_array().is_none_or(|u| u.is_empty()),
+            "{r}"
+        );
         assert!(r["first_negative_at"].is_null(), "{r}");
     }
     for name in ["index.html", "timeline.png", "evidence.csv"] {

@@ -98,7 +98,7 @@ fn check_window(
     for (asset, (qty, first)) in &sold {
         let cut = trade_cutoff(*first);
         match holding_before(&ctx.holdings, asset, &["Spot"], cut) {
-            Some((h, _)) => shares.push(qty.div(h).map_or(1.0, |s| s.to_f64().min(1.0))),
+            Some((h, _)) => shares.push(qty.div_round(h).map_or(1.0, |s| s.to_f64().min(1.0))),
             None => {
                 shares.push(1.0);
                 unknown.push(asset.to_string());
@@ -124,7 +124,7 @@ fn check_window(
             Some((_, bv)) if bv >= *v => best,
             _ => Some((s, *v)),
         })?;
-    let conc = amount.div(available)?.to_f64();
+    let conc = amount.div_round(available)?.to_f64();
     if conc < cfg.min_concentration {
         return None;
     }

@@ -117,7 +117,7 @@ pub fn estimate(ctx: &Ctx, found: &[Flagged], incidents: &[Incident]) -> LossEst
             if asset == reference {
                 ref_total += v;
             } else if let Some(p) = nearest_price(fills, &asset, reference, inc.start, window) {
-                ref_total += v.mul(p.price);
+                ref_total += v.mul_round(p.price);
                 price_txt.insert(format!(
                     "{} at {} {reference} ({})",
                     p.symbol,

@@ -168,7 +168,7 @@ fn from_fills(fills: &[Fill], mut idx: Vec<usize>, placed: TimeMs) -> OrderView 
     let min = idx.iter().map(|&i| fills[i].price).min();
     let max = idx.iter().map(|&i| fills[i].price).max();
     let sweep = match (min, max) {
-        (Some(lo), Some(hi)) if lo.is_positive() => (hi - lo).div(lo),
+        (Some(lo), Some(hi)) if lo.is_positive() => (hi - lo).div_round(lo),
         _ => None,
     };
     let (spent, received) = match first.side {
@@ -190,7 +190,7 @@ fn from_fills(fills: &[Fill], mut idx: Vec<usize>, placed: TimeMs) -> OrderView 
         one_timestamp: idx.iter().all(|&i| fills[i].time == first.time),
         first_price: Some(first.price),
         last_price: Some(last.price),
-        vwap: quote.div(qty),
+        vwap: quote.div_round(qty),
         min_price: min,
         max_price: max,
         sweep,
@@ -208,10 +208,10 @@ fn from_order_row(account: &Account, oi: usize) -> OrderView {
     let vwap = o
         .avg_price
         .filter(|p| p.is_positive())
-        .or_else(|| o.quote_total.and_then(|q| q.div(qty)));
+        .or_else(|| o.quote_total.and_then(|q| q.div_round(qty)));
     let quote = o
         .quote_total
-        .or_else(|| vwap.map(|p| p.mul(qty)))
+        .or_else(|| vwap.map(|p| p.mul_round(qty)))
         .unwrap_or(Dec::ZERO);
     let executed = qty.is_positive();
     let (spent, received) = match o.side {

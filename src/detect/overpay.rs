@@ -95,7 +95,7 @@ pub fn outside_medians(
         out.push(match c {
             _ if c == 0 || c < min_count => None,
             _ if c % 2 == 1 => Some(price_at(c.div_ceil(2))),
-            _ => (price_at(c / 2) + price_at(c / 2 + 1)).div(Dec::from_int(2)),
+            _ => (price_at(c / 2) + price_at(c / 2 + 1)).div_round(Dec::from_int(2)),
         });
     }
     out
@@ -174,11 +174,11 @@ fn session(ctx: &Ctx, idx: &[usize], refs: &[Option<Dec>]) -> Option<Flagged> {
     for (k, &i) in idx.iter().enumerate() {
         let f = &fills[i];
         let by_dev = refs[k].filter(|r| match f.side {
-            Side::Buy => f.price >= r.mul(up),
-            Side::Sell => f.price <= r.mul(down),
+            Side::Buy => f.price >= r.mul_round(up),
+            Side::Sell => f.price <= r.mul_round(down),
         });
         if let Some(r) = by_dev {
-            let dev = (f.price - r).div(r).map_or(0.0, |x| x.to_f64().abs());
+            let dev = (f.price - r).div_round(r).map_or(0.0, |x| x.to_f64().abs());
             max_dev = Some(max_dev.map_or(dev, |m: f64| m.max(dev)));
             flagged.push((i, r));
             continue;
@@ -200,8 +200,8 @@ fn session(ctx: &Ctx, idx: &[usize], refs: &[Option<Dec>]) -> Option<Flagged> {
         .map(|&(i, r)| {
             let f = &fills[i];
             match f.side {
-                Side::Buy => (f.price - r).mul(f.qty),
-                Side::Sell => (r - f.price).mul(f.qty),
+                Side::Buy => (f.price - r).mul_round(f.qty),
+                Side::Sell => (r - f.price).mul_round(f.qty),
             }
         })
         .sum();
@@ -279,7 +279,7 @@ fn explain(
     };
     let worst = flagged
         .iter()
-        .filter_map(|&(i, r)| (fills[i].price - r).div(r).map(|d| d.to_f64().abs()))
+        .filter_map(|&(i, r)| (fills[i].price - r).div_round(r).map(|d| d.to_f64().abs()))
         .fold(0.0, f64::max);
     let mut s = format!(
         "Between {} and {}, {n_buy} buy and {n_sell} sell fills of {sym} were priced up to {} \

@@ -72,7 +72,7 @@ impl AccountBuilder {
             side: if side == "BUY" { Side::Buy } else { Side::Sell },
             price,
             qty,
-            quote_qty: price.mul(qty),
+            quote_qty: price.mul_round(qty),
             fee: None,
             fee_asset: None,
             order_id: order_id.map(|s| s.to_string()),

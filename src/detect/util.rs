@@ -141,7 +141,7 @@ pub fn median(values: &[Dec]) -> Option<Dec> {
     if n % 2 == 1 {
         Some(v[n / 2])
     } else {
-        (v[n / 2 - 1] + v[n / 2]).div(Dec::from_int(2))
+        (v[n / 2 - 1] + v[n / 2]).div_round(Dec::from_int(2))
     }
 }
 
@@ -170,7 +170,7 @@ pub fn share(a: Dec, b: Dec) -> Option<f64> {
     if !b.is_positive() {
         return None;
     }
-    a.div(b).map(|q| q.to_f64())
+    a.div_round(b).map(|q| q.to_f64())
 }
 
 /// A derived amount for a sentence: 8 decimals, half to even, trimmed.

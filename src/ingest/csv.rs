@@ -37,16 +37,16 @@ pub fn read_csv(display: &str, bytes: &[u8]) -> Result<Grid, Error> {
         .from_reader(body.as_bytes());
     let n_cols = grid.header.len();
     let mut rec = csv::StringRecord::new();
+    // Line numbers are counted from byte offsets: the reader skips empty
+    // lines without counting them in its own positions.
+    let (mut seen_byte, mut seen_line) = (0usize, grid.header_row as u64 + 1);
     loop {
-        let line_no = grid.header_row as u64 + rdr.position().line();
         match rdr.read_record(&mut rec) {
             Ok(false) => break,
             Ok(true) => {}
             Err(e) => {
-                let line = e
-                    .position()
-                    .map(|p| grid.header_row as u64 + p.line())
-                    .unwrap_or(line_no);
+                let byte = e.position().map(|p| p.byte() as usize).unwrap_or(seen_byte);
+                let line = seen_line + count_newlines(body, seen_byte, byte);
                 return Err(Error::input(
                     display,
                     Some(line as u32),
@@ -57,9 +57,17 @@ pub fn read_csv(display: &str, bytes: &[u8]) -> Result<Grid, Error> {
                 ));
             }
         }
-        // The record's own starting line (blank lines are skipped by the reader).
-        let row_no = grid.header_row as u64 + rec.position().map(|p| p.line()).unwrap_or(1);
-        let row_no = u32::try_from(row_no).unwrap_or(u32::MAX);
+        let mut byte = rec
+            .position()
+            .map(|p| p.byte() as usize)
+            .unwrap_or(seen_byte);
+        // The reported start can be that of the empty lines skipped before it.
+        while matches!(body.as_bytes().get(byte), Some(b'\n' | b'\r')) {
+            byte += 1;
+        }
+        seen_line += count_newlines(body, seen_byte, byte);
+        seen_byte = byte.max(seen_byte);
+        let row_no = u32::try_from(seen_line).unwrap_or(u32::MAX);
         if rec.as_slice().len() > MAX_LINE_BYTES {
             return Err(Error::input(
                 display,
@@ -83,6 +91,14 @@ pub fn read_csv(display: &str, bytes: &[u8]) -> Result<Grid, Error> {
         grid.row_nos.push(row_no);
     }
     Ok(grid)
+}
+
+/// Newlines in `text[from..to]` (0 when the range is empty or invalid).
+fn count_newlines(text: &str, from: usize, to: usize) -> u64 {
+    text.as_bytes()
+        .get(from..to)
+        .map(|b| b.iter().filter(|&&c| c == b'\n').count() as u64)
+        .unwrap_or(0)
 }
 
 /// UTF-8 text, or a clear refusal for binary data.

@@ -412,7 +412,7 @@ pub fn field_of(name: &str) -> Option<&'static str> {
 /// The best layout for a set of fields: all required present, none
 /// forbidden, most required fields (most specific) first.
 pub fn match_layout(fields: &[Option<&'static str>]) -> Option<&'static Layout> {
-    let has = |k: &str| fields.iter().any(|f| *f == Some(k));
+    let has = |k: &'static str| fields.contains(&Some(k));
     LAYOUTS
         .iter()
         .filter(|l| l.required.iter().all(|k| has(k)) && !l.forbidden.iter().any(|k| has(k)))

@@ -50,7 +50,10 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 /// Expand inputs into (path, display name), sorted within each directory.
-pub fn collect_paths(inputs: &[PathBuf]) -> Result<(Vec<(PathBuf, String)>, Vec<Skipped>), Error> {
+/// Input files as (path, display name).
+pub type InputPaths = Vec<(PathBuf, String)>;
+
+pub fn collect_paths(inputs: &[PathBuf]) -> Result<(InputPaths, Vec<Skipped>), Error> {
     let mut out = Vec::new();
     let mut skipped = Vec::new();
     for input in inputs {
@@ -142,17 +145,15 @@ pub fn load(inputs: &[PathBuf], opts: &SniffOptions, skip_errors: bool) -> Resul
                 grid,
                 sniffed,
             }),
-            Err(e) if skip_errors && matches!(e, Error::Input { .. }) => {
-                loaded.unknown.push(Skipped {
-                    lines: bytes
-                        .split(|&b| b == b'\n')
-                        .filter(|l| !l.iter().all(u8::is_ascii_whitespace))
-                        .count() as u64,
-                    display,
-                    sha256: Some(sha),
-                    reason: e.to_string(),
-                })
-            }
+            Err(e) if skip_errors && matches!(e, Error::Input(_)) => loaded.unknown.push(Skipped {
+                lines: bytes
+                    .split(|&b| b == b'\n')
+                    .filter(|l| !l.iter().all(u8::is_ascii_whitespace))
+                    .count() as u64,
+                display,
+                sha256: Some(sha),
+                reason: e.to_string(),
+            }),
             Err(e) => return Err(e),
         }
     }

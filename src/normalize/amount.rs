@@ -66,7 +66,7 @@ pub fn split_suffixed(
     expected: &[&str],
     style: NumStyle,
 ) -> Result<(Dec, String), String> {
-    let t = s.trim();
+    let t = s.trim().trim_matches('"').trim();
     if let Some((num, asset)) = t.rsplit_once(' ') {
         let asset = asset.trim();
         if !asset.is_empty() && asset.chars().all(|c| c.is_ascii_alphanumeric()) {

@@ -260,7 +260,7 @@ pub fn fill_legs(f: &Fill) -> Vec<LedgerRow> {
 fn order_legs(o: &Order) -> Vec<LedgerRow> {
     let quote = o
         .quote_total
-        .or_else(|| o.avg_price.map(|p| p.mul(o.executed_qty)))
+        .or_else(|| o.avg_price.map(|p| p.mul_round(o.executed_qty)))
         .unwrap_or(Dec::ZERO);
     let (b, q) = match o.side {
         Side::Buy => (o.executed_qty, -quote),

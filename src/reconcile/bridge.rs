@@ -63,7 +63,10 @@ pub fn bridge(account: &str, book: &Book) -> Result<Vec<ReconRow>, Error> {
 }
 
 /// Exact Σ change per (wallet, coin, category), computed by polars.
-fn category_sums(book: &Book) -> Result<Vec<((String, String, Category), Dec)>, Error> {
+/// (wallet, coin, category) → exact sum.
+type CategorySums = Vec<((String, String, Category), Dec)>;
+
+fn category_sums(book: &Book) -> Result<CategorySums, Error> {
     if book.rows.is_empty() {
         return Ok(Vec::new());
     }

@@ -1,27 +1,8 @@
-//! Exact products and quotients for the generator.
-//!
-//! `Dec::mul` and `Dec::div` scale the raw `i128` by 10^18 first and fall
-//! back to `f64` when that overflows (|a × b| ≳ 170, or |a| ≳ 170 for a
-//! quotient), which would make `65432.10 × 0.05284` inexact. Here the
-//! trailing zeros of the raw values are stripped first, so products of
-//! prices and quantities with few decimals stay exact.
+//! Exact arithmetic for the generator: products via `Dec::mul_round`
+//! (exact whenever the product has at most 18 decimals) and quotients rounded
+//! at a chosen number of decimals (prices, lot sizes).
 
 use crate::decimal::Dec;
-
-const SCALE: i32 = 18;
-
-/// `raw` = mantissa × 10^exp with the mantissa's trailing zeros removed.
-fn strip(raw: i128) -> (i128, i32) {
-    if raw == 0 {
-        return (0, 0);
-    }
-    let (mut m, mut e) = (raw, 0);
-    while m % 10 == 0 {
-        m /= 10;
-        e += 1;
-    }
-    (m, e)
-}
 
 /// Integer division rounded half to even.
 fn div_half_even(n: i128, d: i128) -> i128 {
@@ -39,21 +20,9 @@ fn div_half_even(n: i128, d: i128) -> i128 {
     }
 }
 
-/// `a × b`, exact when the result has ≤ 18 decimals (else rounded half to
-/// even at 18); falls back to `Dec::mul` only if even the stripped
-/// mantissas overflow.
+/// `a × b`, exact when the result has at most 18 decimals.
 pub fn mul(a: Dec, b: Dec) -> Dec {
-    let (ma, ea) = strip(a.raw());
-    let (mb, eb) = strip(b.raw());
-    let e = ea + eb - SCALE;
-    let exact = ma.checked_mul(mb).and_then(|m| {
-        if e >= 0 {
-            10i128.checked_pow(e as u32).and_then(|p| m.checked_mul(p))
-        } else {
-            10i128.checked_pow((-e) as u32).map(|p| div_half_even(m, p))
-        }
-    });
-    exact.map(Dec::from_raw).unwrap_or_else(|| a.mul(b))
+    a.mul_round(b)
 }
 
 /// `a / b` rounded half to even at `dp` decimals (`None` for b = 0 or overflow).
