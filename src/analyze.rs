@@ -219,7 +219,14 @@ pub fn run(args: &AnalyzeArgs) -> Result<i32, Error> {
             cfg.out.display()
         );
     }
-    let worst = analysis.detection.findings.iter().map(|f| f.severity).max();
+    // An incident's severity (raised by co-occurring findings) counts too.
+    let d = &analysis.detection;
+    let worst = d
+        .findings
+        .iter()
+        .map(|f| f.severity)
+        .chain(d.incidents.iter().map(|i| i.severity))
+        .max();
     Ok(match (cfg.fail_on, worst) {
         (Some(level), Some(w)) if w >= level => exit::FINDING,
         _ => exit::OK,

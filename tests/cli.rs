@@ -170,14 +170,17 @@ fn binary_garbage_and_urls_are_refused_without_panic() {
 #[test]
 fn two_runs_give_byte_identical_outputs() {
     let dir = tempfile::tempdir().unwrap();
+    // The sample account: an incident, charts, evidence; plus an overlapping pair.
     let inputs = [
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/compromised"),
         case("17-overlap-exports-part1.csv"),
-        case("17-overlap-exports-part2.csv"),
     ];
     let refs: Vec<&Path> = inputs.iter().map(|p| p.as_path()).collect();
     let (a, b) = (dir.path().join("a"), dir.path().join("b"));
-    assert_eq!(analyze(&refs, &a, &[]).status.code(), Some(0));
-    assert_eq!(analyze(&refs, &b, &[]).status.code(), Some(0));
+    // Two different user ids need --account to be analyzed as one.
+    let acc = ["--account", "demo"];
+    assert_eq!(analyze(&refs, &a, &acc).status.code(), Some(0));
+    assert_eq!(analyze(&refs, &b, &acc).status.code(), Some(0));
     let mut names: Vec<_> = std::fs::read_dir(&a)
         .unwrap()
         .map(|e| e.unwrap().file_name())
@@ -251,4 +254,29 @@ fn no_network_crate_among_the_product_dependencies() {
             "network crate in the product: {line}"
         );
     }
+}
+
+#[test]
+fn two_user_ids_without_account_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/compromised");
+    let other = case("17-overlap-exports-part1.csv");
+    let o = analyze(&[&sample, &other], &dir.path().join("out"), &[]);
+    assert_eq!(o.status.code(), Some(2));
+    let e = stderr(&o);
+    assert!(
+        e.contains("2 different user ids") && e.contains("--account"),
+        "{e}"
+    );
+}
+
+#[test]
+fn fail_on_sets_exit_status_one_for_a_finding_at_or_above_the_level() {
+    let dir = tempfile::tempdir().unwrap();
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/compromised");
+    let o = analyze(&[&sample], &dir.path().join("a"), &["--fail-on", "high"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let quiet = case("34-utf8-bom.csv");
+    let o = analyze(&[&quiet], &dir.path().join("b"), &["--fail-on", "low"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 }
