@@ -22,6 +22,7 @@ pub fn assemble(id: &str, files: &[NormalizedFile]) -> Assembled {
         ..Account::default()
     };
     let mut conversions = Vec::new();
+    let mut history_ledger: Vec<LedgerRow> = Vec::new();
     for f in files {
         match f.summary.kind {
             FileKind::Statement => {
@@ -32,7 +33,10 @@ pub fn assemble(id: &str, files: &[NormalizedFile]) -> Assembled {
                 account.has_order_history = true;
                 order_fills.extend(f.rows.fills.iter().cloned());
             }
-            _ => trade_fills.extend(f.rows.fills.iter().cloned()),
+            _ => {
+                trade_fills.extend(f.rows.fills.iter().cloned());
+                history_ledger.extend(f.rows.ledger.iter().cloned());
+            }
         }
         account.orders.extend(f.rows.orders.iter().cloned());
         account.transfers.extend(f.rows.transfers.iter().cloned());
@@ -54,6 +58,7 @@ pub fn assemble(id: &str, files: &[NormalizedFile]) -> Assembled {
         orders: &account.orders,
         transfers: &account.transfers,
         conversions: &conversions,
+        history_ledger: &history_ledger,
     });
     account.ledger = book.rows.clone();
     Assembled {

@@ -295,11 +295,19 @@ pub struct Conversion {
     pub time: TimeMs,
     pub wallet: String,
     pub from_asset: String,
+    /// Everything that left, fee included.
     pub from_qty: Dec,
     pub to_asset: String,
+    /// What arrived, net of any fee.
     pub to_qty: Dec,
     pub status: String,
     pub completed: bool,
     /// `convert`, `dust`, `buy-crypto`, `p2p`.
     pub channel: String,
+    /// The fee where the export states it (already inside the quantities).
+    pub fee: Option<Dec>,
+    pub fee_asset: Option<String>,
+    /// An asset paid or received off the exchange (the fiat of a P2P
+    /// order): its side of the conversion moves no balance.
+    pub offchain_asset: Option<String>,
 }

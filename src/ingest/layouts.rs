@@ -51,6 +51,7 @@ pub mod field {
     pub const STRATEGY_ID: &str = "strategy_id";
     pub const STRATEGY_TYPE: &str = "strategy_type";
     pub const QUANTITY: &str = "quantity";
+    pub use crate::ingest::layouts_fiat::fields::*;
 }
 
 /// Header names (lower case, trimmed, time-zone suffix removed) → field key.
@@ -205,7 +206,8 @@ pub struct Layout {
 
 use field as f;
 
-/// Every layout of FORMATS.md that the normalizer reads.
+/// Layouts of FORMATS.md that the normalizer reads (the fiat, P2P, earn and
+/// newer convert layouts are in `layouts_fiat::LAYOUTS`).
 pub const LAYOUTS: &[Layout] = &[
     Layout {
         id: "statement/v2",
@@ -406,7 +408,11 @@ pub fn split_header(cell: &str) -> (String, Option<String>) {
 
 /// Field key of a header cell, if known.
 pub fn field_of(name: &str) -> Option<&'static str> {
-    ALIASES.iter().find(|(a, _)| *a == name).map(|(_, k)| *k)
+    ALIASES
+        .iter()
+        .chain(super::layouts_fiat::ALIASES)
+        .find(|(a, _)| *a == name)
+        .map(|(_, k)| *k)
 }
 
 /// The best layout for a set of fields: all required present, none
@@ -415,6 +421,7 @@ pub fn match_layout(fields: &[Option<&'static str>]) -> Option<&'static Layout> 
     let has = |k: &'static str| fields.contains(&Some(k));
     LAYOUTS
         .iter()
+        .chain(super::layouts_fiat::LAYOUTS)
         .filter(|l| l.required.iter().all(|k| has(k)) && !l.forbidden.iter().any(|k| has(k)))
         .max_by_key(|l| (l.required.len(), std::cmp::Reverse(l.id)))
 }

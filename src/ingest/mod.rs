@@ -5,6 +5,7 @@
 pub mod csv;
 pub mod grid;
 pub mod layouts;
+pub mod layouts_fiat;
 pub mod sniff;
 pub mod xlsx;
 

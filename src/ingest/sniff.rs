@@ -55,6 +55,7 @@ pub fn sniff(display: &str, grid: &Grid, opts: &SniffOptions) -> Result<Sniffed,
             "see the README's list of supported exports; use --skip-errors to continue without it",
         )
     })?;
+    let layout = super::layouts_fiat::variant_by_time_header(layout, &time_header);
     let kind = direction_kind(display, layout, opts)?;
     let mut warnings = Vec::new();
     let (tz, tz_note) = decide_tz(
@@ -76,25 +77,33 @@ pub fn sniff(display: &str, grid: &Grid, opts: &SniffOptions) -> Result<Sniffed,
 
 fn direction_kind(display: &str, layout: &Layout, opts: &SniffOptions) -> Result<FileKind, Error> {
     use crate::model::Direction;
-    match layout.direction {
-        DirRule::None => Ok(layout.kind),
-        DirRule::Deposit => Ok(FileKind::Deposits),
-        DirRule::Withdrawal => Ok(FileKind::Withdrawals),
-        DirRule::FromFileName => match (direction_from_name(display), opts.direction) {
-            (Some(Direction::Deposit), _) => Ok(FileKind::Deposits),
-            (Some(Direction::Withdrawal), _) => Ok(FileKind::Withdrawals),
-            (None, Some(Direction::Deposit)) => Ok(FileKind::Deposits),
-            (None, Some(Direction::Withdrawal)) => Ok(FileKind::Withdrawals),
-            (None, None) => Err(Error::input(
-                display,
-                None,
-                None,
-                "",
-                "deposit and withdrawal histories of this layout share one header and the file name says neither",
-                "rename the file to contain `deposit` or `withdraw`, or pass --direction deposit|withdrawal",
-            )),
-        },
-    }
+    let direction = match layout.direction {
+        DirRule::None => return Ok(layout.kind),
+        DirRule::Deposit => Direction::Deposit,
+        DirRule::Withdrawal => Direction::Withdrawal,
+        DirRule::FromFileName => direction_from_name(display)
+            .or(opts.direction)
+            .ok_or_else(|| {
+                Error::input(
+                    display,
+                    None,
+                    None,
+                    "",
+                    "deposit and withdrawal histories of this layout share one header and the file name says neither",
+                    "rename the file to contain `deposit` or `withdraw`, or pass --direction deposit|withdrawal",
+                )
+            })?,
+    };
+    let fiat = matches!(
+        layout.kind,
+        FileKind::FiatDeposits | FileKind::FiatWithdrawals
+    );
+    Ok(match (fiat, direction) {
+        (false, Direction::Deposit) => FileKind::Deposits,
+        (false, Direction::Withdrawal) => FileKind::Withdrawals,
+        (true, Direction::Deposit) => FileKind::FiatDeposits,
+        (true, Direction::Withdrawal) => FileKind::FiatWithdrawals,
+    })
 }
 
 /// Direction words in a file name (English and localized), if exactly one

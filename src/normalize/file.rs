@@ -130,6 +130,31 @@ impl<'a> FileCtx<'a> {
         split_suffixed(v, expected, self.style).map_err(|p| self.err(f, v, &p))
     }
 
+    /// An amount that may carry its currency after it (`387.81 EUR`,
+    /// `0.5BTC`) or not (`1.50`); the currency upper-cased.
+    pub fn money(&self, row: usize, f: &'static str) -> CellResult<(Dec, Option<String>)> {
+        let v = self.cell(row, f);
+        if let Ok(d) = parse_number(v, self.style) {
+            return Ok((d, None));
+        }
+        split_suffixed(v, &[], self.style)
+            .map(|(d, a)| (d, Some(a.to_uppercase())))
+            .map_err(|p| self.err(f, v, &p))
+    }
+
+    /// `money` for an optional cell (empty, `-` or a missing column → `None`).
+    pub fn opt_money(
+        &self,
+        row: usize,
+        f: &'static str,
+    ) -> CellResult<Option<(Dec, Option<String>)>> {
+        let v = self.cell(row, f);
+        if v.is_empty() || v == "-" || v == "--" {
+            return Ok(None);
+        }
+        self.money(row, f).map(Some)
+    }
+
     pub fn err(&self, f: &'static str, v: &str, problem: &str) -> CellError {
         CellError {
             field: f,

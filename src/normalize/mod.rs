@@ -2,11 +2,15 @@
 //! `rows_read = normalized + rejected + duplicate + ignored`.
 
 pub mod amount;
+pub mod buy_crypto;
 pub mod convert;
 pub mod dedup;
+pub mod earn;
+pub mod fiat;
 pub mod file;
 pub mod operations;
 pub mod orders;
+pub mod p2p;
 pub mod statement;
 pub mod symbols;
 pub mod time;
@@ -37,6 +41,10 @@ pub fn normalize_file(
         FileKind::SpotOrders => orders::normalize(&mut ctx)?,
         FileKind::Deposits | FileKind::Withdrawals => transfers::normalize(&mut ctx)?,
         FileKind::Convert => convert::normalize(&mut ctx)?,
+        FileKind::FiatDeposits | FileKind::FiatWithdrawals => fiat::normalize(&mut ctx)?,
+        FileKind::BuyCrypto => buy_crypto::normalize(&mut ctx)?,
+        FileKind::P2p => p2p::normalize(&mut ctx)?,
+        FileKind::Earn => earn::normalize(&mut ctx)?,
         _ => {}
     }
     for &row in &raw.grid.blank_rows {

@@ -5,8 +5,12 @@
 //!
 //! Matching tolerances (DETECTORS.md): trade legs ±1 s; deposits and
 //! withdrawals up to 60 min (statement rows lag the histories); withdrawal
-//! amounts are net in the history and gross in the statement.
+//! amounts are net in the history and gross in the statement. Ledger rows
+//! of other exports (earn interest) match like transfers; conversions
+//! (convert, buy-crypto, P2P) only count outside the span. The fiat, P2P and
+//! earn legs are built in `money_legs`.
 
+use super::money_legs::{conversion_legs, place_history_rows, transfer_categories, transfer_keys};
 use crate::decimal::Dec;
 use crate::model::{
     Category, Conversion, Direction, Fill, LedgerRow, Order, Origin, Side, TimeMs, Transfer,
@@ -35,6 +39,8 @@ pub struct Sources<'a> {
     pub orders: &'a [Order],
     pub transfers: &'a [Transfer],
     pub conversions: &'a [Conversion],
+    /// Ledger rows of exports other than the statement (earn interest).
+    pub history_ledger: &'a [LedgerRow],
 }
 
 pub fn build(src: &Sources) -> Book {
@@ -62,7 +68,7 @@ pub fn build(src: &Sources) -> Book {
             {
                 // Split the gross statement row into amount and fee.
                 let mut fee = book.rows[i].clone();
-                fee.category = Category::WithdrawalFee;
+                fee.category = transfer_categories(t).1;
                 fee.change = -t.fee;
                 book.rows[i].change = -t.amount;
                 splits.push((i, fee));
@@ -76,6 +82,12 @@ pub fn build(src: &Sources) -> Book {
         }
         derived.extend(transfer_legs(t));
     }
+    // Ledger rows of other exports (earn interest).
+    let placed = place_history_rows(src.statement, &mut used, src.history_ledger, |t| {
+        inside(t, TRANSFER_TOLERANCE_MS)
+    });
+    derived.extend(placed.added);
+    book.unmatched.extend(placed.unmatched);
     // Trades.
     let fill_span = span(src.fills.iter().map(|f| f.time));
     for f in src.fills {
@@ -138,19 +150,12 @@ fn span(times: impl Iterator<Item = TimeMs>) -> Option<(TimeMs, TimeMs)> {
 }
 
 fn match_transfer(rows: &[LedgerRow], used: &[bool], t: &Transfer) -> Option<usize> {
-    let want_cat = match t.direction {
-        Direction::Deposit => Category::Deposit,
-        Direction::Withdrawal => Category::Withdrawal,
-    };
-    let amounts: Vec<Dec> = match t.direction {
-        Direction::Deposit => vec![t.amount],
-        Direction::Withdrawal => vec![-(t.amount + t.fee), -t.amount],
-    };
+    let (cats, amounts) = transfer_keys(t);
     rows.iter()
         .enumerate()
         .filter(|(i, r)| {
             !used[*i]
-                && r.category == want_cat
+                && cats.contains(&r.category)
                 && r.coin == t.coin
                 && amounts.contains(&r.change)
                 && (r.time - t.time).abs() <= TRANSFER_TOLERANCE_MS
@@ -193,12 +198,14 @@ fn leg(
 }
 
 pub fn transfer_legs(t: &Transfer) -> Vec<LedgerRow> {
+    let (cat, fee_cat) = transfer_categories(t);
+    let fiat = if t.fiat { "Fiat " } else { "" };
     match t.direction {
         Direction::Deposit => vec![leg(
             &t.origin,
             t.time,
-            "Deposit (history)",
-            Category::Deposit,
+            &format!("{fiat}Deposit (history)"),
+            cat,
             &t.coin,
             t.amount,
         )],
@@ -206,8 +213,8 @@ pub fn transfer_legs(t: &Transfer) -> Vec<LedgerRow> {
             let mut v = vec![leg(
                 &t.origin,
                 t.time,
-                "Withdraw (history)",
-                Category::Withdrawal,
+                &format!("{fiat}Withdraw (history)"),
+                cat,
                 &t.coin,
                 -t.amount,
             )];
@@ -215,8 +222,8 @@ pub fn transfer_legs(t: &Transfer) -> Vec<LedgerRow> {
                 v.push(leg(
                     &t.origin,
                     t.time,
-                    "Withdraw fee (history)",
-                    Category::WithdrawalFee,
+                    &format!("{fiat}Withdraw fee (history)"),
+                    fee_cat,
                     &t.coin,
                     -t.fee,
                 ));
@@ -278,28 +285,6 @@ fn order_legs(o: &Order) -> Vec<LedgerRow> {
         leg(&o.origin, t, "Order (history)", cat(b), &o.base, b),
         leg(&o.origin, t, "Order (history)", cat(q), &o.quote, q),
     ]
-}
-
-fn conversion_legs(c: &Conversion) -> Vec<LedgerRow> {
-    let mut a = leg(
-        &c.origin,
-        c.time,
-        "Convert (history)",
-        Category::Convert,
-        &c.from_asset,
-        -c.from_qty,
-    );
-    let mut b = leg(
-        &c.origin,
-        c.time,
-        "Convert (history)",
-        Category::Convert,
-        &c.to_asset,
-        c.to_qty,
-    );
-    a.wallet = c.wallet.clone();
-    b.wallet = c.wallet.clone();
-    vec![a, b]
 }
 
 #[cfg(test)]
@@ -373,6 +358,7 @@ mod tests {
             orders: &[],
             transfers: &transfers,
             conversions: &[],
+            history_ledger: &[],
         });
         // Counted once: 100 − 49 − 1 = 50.
         assert_eq!(sum(&book, "USDT"), d("50"));
@@ -407,6 +393,7 @@ mod tests {
             orders: &[],
             transfers: &transfers,
             conversions: &[],
+            history_ledger: &[],
         });
         // 100 − 10 − 0.5 = 89.5; the unmatched 7 is not counted.
         assert_eq!(sum(&book, "USDT"), d("89.5"));
@@ -453,6 +440,7 @@ mod tests {
             orders: &[],
             transfers: &[],
             conversions: &[],
+            history_ledger: &[],
         });
         assert_eq!(book.rows.len(), 3, "fill legs must not be added again");
         assert!(book.unmatched.is_empty(), "{:?}", book.unmatched);
