@@ -3,6 +3,7 @@
 use crate::analysis::ActivityBucket;
 use crate::model::{Account, Conversion, FileKind, Fill, LedgerRow, TimeMs};
 use crate::normalize::NormalizedFile;
+use crate::reconcile::derivs::DerivSources;
 use crate::reconcile::{build_book, Book, Sources};
 use std::collections::BTreeMap;
 
@@ -22,12 +23,16 @@ pub fn assemble(id: &str, files: &[NormalizedFile]) -> Assembled {
         ..Account::default()
     };
     let mut conversions = Vec::new();
+    let (mut futures_fills, mut futures_ledger, mut margin) = (Vec::new(), Vec::new(), Vec::new());
     for f in files {
         match f.summary.kind {
             FileKind::Statement => {
                 statement.extend(f.rows.ledger.iter().cloned());
                 account.has_statement = true;
             }
+            FileKind::FuturesTrades => futures_fills.extend(f.rows.futures_fills.iter().cloned()),
+            FileKind::FuturesTransactions => futures_ledger.extend(f.rows.ledger.iter().cloned()),
+            FileKind::Margin => margin.extend(f.rows.ledger.iter().cloned()),
             FileKind::SpotOrders => {
                 account.has_order_history = true;
                 order_fills.extend(f.rows.fills.iter().cloned());
@@ -54,6 +59,11 @@ pub fn assemble(id: &str, files: &[NormalizedFile]) -> Assembled {
         orders: &account.orders,
         transfers: &account.transfers,
         conversions: &conversions,
+        derivs: DerivSources {
+            futures_fills: &futures_fills,
+            futures_ledger: &futures_ledger,
+            margin: &margin,
+        },
     });
     account.ledger = book.rows.clone();
     Assembled {

@@ -5,6 +5,9 @@ pub mod amount;
 pub mod convert;
 pub mod dedup;
 pub mod file;
+pub mod futures_trades;
+pub mod futures_transactions;
+pub mod margin;
 pub mod operations;
 pub mod orders;
 pub mod statement;
@@ -37,6 +40,9 @@ pub fn normalize_file(
         FileKind::SpotOrders => orders::normalize(&mut ctx)?,
         FileKind::Deposits | FileKind::Withdrawals => transfers::normalize(&mut ctx)?,
         FileKind::Convert => convert::normalize(&mut ctx)?,
+        FileKind::FuturesTrades => futures_trades::normalize(&mut ctx)?,
+        FileKind::FuturesTransactions => futures_transactions::normalize(&mut ctx)?,
+        FileKind::Margin => margin::normalize(&mut ctx)?,
         _ => {}
     }
     for &row in &raw.grid.blank_rows {
@@ -70,7 +76,8 @@ pub fn normalize_file(
         + rows.orders.len()
         + rows.transfers.len()
         + rows.ledger.len()
-        + rows.conversions.len()) as u64;
+        + rows.conversions.len()
+        + rows.futures_fills.len()) as u64;
     let mut rejections = ctx.rejections.clone();
     let n_rejected = rejections.len() as u64;
     let n_ignored = ctx.ignored.len() as u64;
@@ -111,5 +118,6 @@ fn row_times(rows: &FileRows) -> Vec<TimeMs> {
     t.extend(rows.transfers.iter().map(|r| r.time));
     t.extend(rows.ledger.iter().map(|r| r.time));
     t.extend(rows.conversions.iter().map(|r| r.time));
+    t.extend(rows.futures_fills.iter().map(|r| r.time));
     t
 }

@@ -7,6 +7,7 @@
 //! withdrawals up to 60 min (statement rows lag the histories); withdrawal
 //! amounts are net in the history and gross in the statement.
 
+use super::derivs::{self, DerivSources};
 use crate::decimal::Dec;
 use crate::model::{
     Category, Conversion, Direction, Fill, LedgerRow, Order, Origin, Side, TimeMs, Transfer,
@@ -29,12 +30,15 @@ pub struct Book {
 }
 
 /// Inputs of the book.
+#[derive(Default)]
 pub struct Sources<'a> {
     pub statement: &'a [LedgerRow],
     pub fills: &'a [Fill],
     pub orders: &'a [Order],
     pub transfers: &'a [Transfer],
     pub conversions: &'a [Conversion],
+    /// Futures trades, futures transactions and margin rows (`derivs.rs`).
+    pub derivs: DerivSources<'a>,
 }
 
 pub fn build(src: &Sources) -> Book {
@@ -116,6 +120,10 @@ pub fn build(src: &Sources) -> Book {
             derived.extend(conversion_legs(c));
         }
     }
+    let extra = derivs::legs(&src.derivs, &book.rows, &mut used, book.span);
+    derived.extend(extra.rows);
+    book.unmatched.extend(extra.unmatched);
+    book.notes.extend(extra.notes);
     for (_, fee) in splits {
         book.rows.push(fee);
     }
@@ -159,7 +167,7 @@ fn match_transfer(rows: &[LedgerRow], used: &[bool], t: &Transfer) -> Option<usi
         .map(|(i, _)| i)
 }
 
-fn match_leg(rows: &[LedgerRow], used: &[bool], leg: &LedgerRow) -> Option<usize> {
+pub(super) fn match_leg(rows: &[LedgerRow], used: &[bool], leg: &LedgerRow) -> Option<usize> {
     rows.iter()
         .enumerate()
         .filter(|(i, r)| {
@@ -373,6 +381,7 @@ mod tests {
             orders: &[],
             transfers: &transfers,
             conversions: &[],
+            ..Sources::default()
         });
         // Counted once: 100 − 49 − 1 = 50.
         assert_eq!(sum(&book, "USDT"), d("50"));
@@ -407,6 +416,7 @@ mod tests {
             orders: &[],
             transfers: &transfers,
             conversions: &[],
+            ..Sources::default()
         });
         // 100 − 10 − 0.5 = 89.5; the unmatched 7 is not counted.
         assert_eq!(sum(&book, "USDT"), d("89.5"));
@@ -453,6 +463,7 @@ mod tests {
             orders: &[],
             transfers: &[],
             conversions: &[],
+            ..Sources::default()
         });
         assert_eq!(book.rows.len(), 3, "fill legs must not be added again");
         assert!(book.unmatched.is_empty(), "{:?}", book.unmatched);

@@ -3,6 +3,7 @@
 
 pub mod book;
 pub mod bridge;
+pub mod derivs;
 
 pub use book::{build as build_book, Book, Sources};
 pub use bridge::bridge;
