@@ -3,6 +3,7 @@
 use crate::analysis::ActivityBucket;
 use crate::model::{Account, Conversion, FileKind, Fill, LedgerRow, TimeMs};
 use crate::normalize::NormalizedFile;
+use crate::reconcile::derivs::DerivSources;
 use crate::reconcile::{build_book, Book, Sources};
 use std::collections::BTreeMap;
 
@@ -23,12 +24,16 @@ pub fn assemble(id: &str, files: &[NormalizedFile]) -> Assembled {
     };
     let mut conversions = Vec::new();
     let mut history_ledger: Vec<LedgerRow> = Vec::new();
+    let (mut futures_fills, mut futures_ledger, mut margin) = (Vec::new(), Vec::new(), Vec::new());
     for f in files {
         match f.summary.kind {
             FileKind::Statement => {
                 statement.extend(f.rows.ledger.iter().cloned());
                 account.has_statement = true;
             }
+            FileKind::FuturesTrades => futures_fills.extend(f.rows.futures_fills.iter().cloned()),
+            FileKind::FuturesTransactions => futures_ledger.extend(f.rows.ledger.iter().cloned()),
+            FileKind::Margin => margin.extend(f.rows.ledger.iter().cloned()),
             FileKind::SpotOrders => {
                 account.has_order_history = true;
                 order_fills.extend(f.rows.fills.iter().cloned());
@@ -59,6 +64,11 @@ pub fn assemble(id: &str, files: &[NormalizedFile]) -> Assembled {
         transfers: &account.transfers,
         conversions: &conversions,
         history_ledger: &history_ledger,
+        derivs: DerivSources {
+            futures_fills: &futures_fills,
+            futures_ledger: &futures_ledger,
+            margin: &margin,
+        },
     });
     account.ledger = book.rows.clone();
     Assembled {

@@ -63,6 +63,31 @@ pub struct Fill {
     pub is_maker: Option<bool>,
 }
 
+/// One futures fill (USD-M / Coin-M trade history). A futures trade moves
+/// no asset itself: the wallet changes by `-fee` in `fee_asset` and by
+/// `realized_pnl` in `pnl_asset` (the margin asset).
+#[derive(Clone, Debug, PartialEq)]
+pub struct FuturesFill {
+    pub origin: Origin,
+    pub time: TimeMs,
+    /// `USD-M Futures` or `Coin-M Futures`.
+    pub wallet: String,
+    pub symbol: String,
+    pub side: Side,
+    pub price: Dec,
+    /// Contract quantity (base asset for USD-M).
+    pub qty: Dec,
+    /// Notional as exported (price × qty).
+    pub quote_qty: Dec,
+    pub fee: Dec,
+    pub fee_asset: String,
+    pub realized_pnl: Dec,
+    pub pnl_asset: String,
+    pub order_id: Option<String>,
+    pub trade_id: Option<String>,
+    pub is_maker: Option<bool>,
+}
+
 /// One order (order history), or an order rebuilt from fills.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Order {

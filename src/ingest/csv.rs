@@ -141,10 +141,13 @@ fn header_cells(line: &str, delimiter: u8) -> Vec<String> {
 }
 
 /// Find the header among the first lines: (line index, delimiter, cells,
-/// byte offset of the line after it).
+/// byte offset of the line after it). A line of known header names wins;
+/// failing that, the first line that splits like the line after it is taken
+/// as an unrecognized header (the sniffer then tries the values' shape, and
+/// refuses the file when they match no layout either).
 fn find_header(display: &str, text: &str) -> Result<(usize, u8, Vec<String>, usize), Error> {
     let mut offset = 0usize;
-    let mut first_line = None;
+    let mut lines: Vec<(usize, &str, usize)> = Vec::new();
     for (idx, raw) in text.split_inclusive('\n').enumerate() {
         if idx >= HEADER_SEARCH_LINES {
             break;
@@ -152,7 +155,7 @@ fn find_header(display: &str, text: &str) -> Result<(usize, u8, Vec<String>, usi
         let line = raw.trim_end_matches(['\n', '\r']);
         let next = offset + raw.len();
         if !line.trim().is_empty() {
-            first_line.get_or_insert_with(|| (idx, line.to_string()));
+            lines.push((idx, line, next));
             for delim in [b',', b';', b'\t'] {
                 if !line.contains(delim as char) {
                     continue;
@@ -165,7 +168,10 @@ fn find_header(display: &str, text: &str) -> Result<(usize, u8, Vec<String>, usi
         }
         offset = next;
     }
-    let (idx, line) = first_line.unwrap_or((0, String::new()));
+    if let Some(found) = unrecognized_header(&lines) {
+        return Ok(found);
+    }
+    let (idx, line) = lines.first().map(|l| (l.0, l.1)).unwrap_or((0, ""));
     let shown: String = line.chars().take(160).collect();
     Err(Error::input(
         display,
@@ -176,6 +182,26 @@ fn find_header(display: &str, text: &str) -> Result<(usize, u8, Vec<String>, usi
         "is this a Binance export (trade, order, deposit/withdrawal history, transaction statement, convert)? \
          Use --skip-errors to list it as `unknown` and continue",
     ))
+}
+
+/// The first non-blank line with at least two cells whose next non-blank
+/// line has as many cells under the same delimiter (a header over a table).
+fn unrecognized_header(lines: &[(usize, &str, usize)]) -> Option<(usize, u8, Vec<String>, usize)> {
+    for (i, &(idx, line, next)) in lines.iter().enumerate() {
+        for delim in [b',', b';', b'\t'] {
+            let cells = header_cells(line, delim);
+            if cells.len() < 2 {
+                continue;
+            }
+            let follows = lines
+                .get(i + 1)
+                .is_none_or(|l| header_cells(l.1, delim).len() == cells.len());
+            if follows {
+                return Some((idx, delim, cells, next));
+            }
+        }
+    }
+    None
 }
 
 #[cfg(test)]
@@ -216,10 +242,13 @@ mod tests {
         assert!(e.to_string().contains("b.csv"), "{e}");
         let e = read_csv("e.csv", b"").unwrap_err();
         assert!(e.to_string().contains("empty"), "{e}");
-        let e = read_csv("u.csv", b"foo,bar\n1,2\n").unwrap_err();
+        let e = read_csv("u.csv", b"just one cell\nand another\n").unwrap_err();
         assert!(
             e.to_string().contains("no known Binance export header"),
             "{e}"
         );
+        // A table under an unknown header is read; the sniffer decides.
+        let g = read_csv("u.csv", b"note\nfoo;bar;baz\n1;2;3\n").unwrap();
+        assert_eq!((g.header_row, g.delimiter, g.rows.len()), (2, b';', 1));
     }
 }

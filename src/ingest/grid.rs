@@ -1,7 +1,7 @@
 //! `Grid`: the raw text cells of one sheet or CSV file, with the header found
 //! and every row's 1-based line (CSV) or row (XLSX) number.
 
-use super::layouts::{field_of, match_layout, split_header};
+use super::resolve::resolve_header;
 
 /// Raw cells of one file, header located.
 #[derive(Debug, Default, Clone)]
@@ -31,8 +31,7 @@ pub const HEADER_SEARCH_LINES: usize = 20;
 
 /// Whether a list of cells is a known header (some layout matches).
 pub fn is_known_header(cells: &[String]) -> bool {
-    let fields: Vec<_> = cells.iter().map(|c| field_of(&split_header(c).0)).collect();
-    match_layout(&fields).is_some()
+    resolve_header(cells).is_some()
 }
 
 /// Clean one header cell: BOM, quotes and spaces removed.

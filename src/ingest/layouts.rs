@@ -1,11 +1,12 @@
 //! The table of known export layouts: header fields → layout id and kind.
 //!
 //! Headers are first mapped, cell by cell, to canonical field keys through
-//! an alias table (English names of every layout version plus localized
-//! names); a layout is then the set of fields it requires. Extra columns are
-//! tolerated; the layout matching the most columns wins. To support a new
-//! language, add its names to `ALIASES`; to support a new layout, add a line
-//! to `LAYOUTS`.
+//! an alias table (English names here, localized names in `aliases.rs`); a
+//! layout is then the set of fields it requires (`resolve.rs` assigns the
+//! columns). Extra columns are tolerated; the layout matching the most
+//! columns wins. To support a new language, add its names to
+//! `aliases::LOCALIZED`; to support a new layout, add a line to `LAYOUTS`
+//! (futures and margin layouts are in `layouts_deriv.rs`).
 
 use crate::model::FileKind;
 
@@ -52,94 +53,47 @@ pub mod field {
     pub const STRATEGY_TYPE: &str = "strategy_type";
     pub const QUANTITY: &str = "quantity";
     pub use crate::ingest::layouts_fiat::fields::*;
+    pub const SYMBOL: &str = "symbol";
+    pub const REALIZED_PNL: &str = "realized_pnl";
+    pub const QUOTE_ASSET: &str = "quote_asset";
+    pub const POSITION_SIDE: &str = "position_side";
+    pub const BUYER: &str = "buyer";
+    pub const MAKER: &str = "maker";
+    pub const TRADE_ID: &str = "trade_id";
+    pub const TRANSACTION_ID: &str = "transaction_id";
+    pub const INTEREST_TYPE: &str = "interest_type";
 }
 
-/// Header names (lower case, trimmed, time-zone suffix removed) → field key.
-/// English first, then localized names (es, cs, pt, fr, de, it, tr, ru, …).
+/// English header names (lower case, trimmed, time-zone suffix removed) →
+/// field key. Localized names are in `aliases.rs`. A name may appear more
+/// than once with different keys (e.g. `quantity`); the layout decides.
 pub const ALIASES: &[(&str, &str)] = &[
     // time columns (the `(UTC±N)` suffix is removed before lookup)
     ("date", field::TIME),
     ("time", field::TIME),
     ("utc_time", field::TIME),
     ("date(utc)", field::TIME),
-    ("tiempo", field::TIME),
-    ("fecha", field::TIME),
-    ("hora", field::TIME),
-    ("čas", field::TIME),
-    ("datum", field::TIME),
-    ("data", field::TIME),
-    ("heure", field::TIME),
-    ("zeit", field::TIME),
-    ("tarih", field::TIME),
-    ("zaman", field::TIME),
-    ("время", field::TIME),
-    ("дата", field::TIME),
     ("user_id", field::USER_ID),
     ("user id", field::USER_ID),
     ("userid", field::USER_ID),
-    ("id de usuario", field::USER_ID),
-    ("id uživatele", field::USER_ID),
-    ("uživatelské id", field::USER_ID),
-    ("id do usuário", field::USER_ID),
+    ("uid", field::USER_ID),
     ("account", field::ACCOUNT),
-    ("cuenta", field::ACCOUNT),
-    ("účet", field::ACCOUNT),
-    ("conta", field::ACCOUNT),
-    ("compte", field::ACCOUNT),
-    ("konto", field::ACCOUNT),
     ("operation", field::OPERATION),
-    ("operación", field::OPERATION),
-    ("operacion", field::OPERATION),
-    ("operace", field::OPERATION),
-    ("operação", field::OPERATION),
-    ("opération", field::OPERATION),
     ("coin", field::COIN),
-    ("moneda", field::COIN),
-    ("mince", field::COIN),
-    ("moeda", field::COIN),
+    ("asset", field::COIN),
     ("change", field::CHANGE),
-    ("cambio", field::CHANGE),
-    ("změna", field::CHANGE),
-    ("alteração", field::CHANGE),
     ("remark", field::REMARK),
-    ("observación", field::REMARK),
-    ("observacion", field::REMARK),
-    ("poznámka", field::REMARK),
-    ("observação", field::REMARK),
     ("pair", field::PAIR),
-    ("par", field::PAIR),
-    ("pár", field::PAIR),
-    ("paire", field::PAIR),
     ("market", field::MARKET),
-    ("mercado", field::MARKET),
+    ("symbol", field::SYMBOL),
     ("side", field::SIDE),
-    ("lado", field::SIDE),
-    ("strana", field::SIDE),
     ("type", field::TYPE),
-    ("tipo", field::TYPE),
-    ("typ", field::TYPE),
+    ("order type", field::TYPE),
     ("price", field::PRICE),
-    ("precio", field::PRICE),
-    ("cena", field::PRICE),
-    ("preço", field::PRICE),
     ("executed", field::EXECUTED),
-    ("ejecutado", field::EXECUTED),
-    ("provedeno", field::EXECUTED),
-    ("executado", field::EXECUTED),
     ("amount", field::AMOUNT),
-    ("cantidad", field::AMOUNT),
-    ("monto", field::AMOUNT),
-    ("importe", field::AMOUNT),
-    ("částka", field::AMOUNT),
-    ("quantia", field::AMOUNT),
-    ("valor", field::AMOUNT),
     ("total", field::TOTAL),
     ("fee", field::FEE),
-    ("comisión", field::FEE),
-    ("comision", field::FEE),
-    ("tarifa", field::FEE),
-    ("poplatek", field::FEE),
-    ("taxa", field::FEE),
     ("fee coin", field::FEE_COIN),
     ("orderno", field::ORDER_NO),
     ("orderid", field::ORDER_NO),
@@ -153,23 +107,13 @@ pub const ALIASES: &[(&str, &str)] = &[
     ("filled", field::FILLED),
     ("trading total", field::TRADING_TOTAL),
     ("status", field::STATUS),
-    ("estado", field::STATUS),
-    ("stav", field::STATUS),
     ("network", field::NETWORK),
-    ("red", field::NETWORK),
-    ("síť", field::NETWORK),
-    ("rede", field::NETWORK),
     ("address", field::ADDRESS),
-    ("dirección", field::ADDRESS),
-    ("direccion", field::ADDRESS),
-    ("adresa", field::ADDRESS),
-    ("endereço", field::ADDRESS),
     ("txid", field::TXID),
     ("sourceaddress", field::SOURCE_ADDRESS),
     ("paymentid", field::PAYMENT_ID),
     ("transactionfee", field::TX_FEE),
     ("wallet", field::WALLET),
-    ("billetera", field::WALLET),
     ("sell", field::SELL),
     ("buy", field::BUY),
     ("inverse price", field::INVERSE_PRICE),
@@ -178,6 +122,16 @@ pub const ALIASES: &[(&str, &str)] = &[
     ("strategy id", field::STRATEGY_ID),
     ("strategy type", field::STRATEGY_TYPE),
     ("quantity", field::QUANTITY),
+    // futures and margin (layouts_deriv.rs)
+    ("realized profit", field::REALIZED_PNL),
+    ("realized pnl", field::REALIZED_PNL),
+    ("quote asset", field::QUOTE_ASSET),
+    ("position side", field::POSITION_SIDE),
+    ("buyer", field::BUYER),
+    ("maker", field::MAKER),
+    ("trade id", field::TRADE_ID),
+    ("transaction id", field::TRANSACTION_ID),
+    ("interest type", field::INTEREST_TYPE),
 ];
 
 /// Which direction a deposit/withdrawal layout has.
@@ -394,34 +348,59 @@ pub const LAYOUTS: &[Layout] = &[
 /// `Date(UTC+1)` → (`date`, Some("UTC+1")); `UTC_Time` → (`utc_time`, None).
 pub fn split_header(cell: &str) -> (String, Option<String>) {
     let t = cell.trim().trim_matches('"').trim();
-    let lower = t.to_lowercase();
-    if let Some(open) = lower.find('(') {
-        if lower.ends_with(')') {
-            let inner = &t[open + 1..t.len() - 1];
+    if let Some((name, rest)) = t.split_once('(') {
+        if let Some(inner) = rest.strip_suffix(')') {
             if inner.to_ascii_lowercase().starts_with("utc") {
-                return (lower[..open].trim().to_string(), Some(inner.to_string()));
+                return (lower_name(name), Some(inner.to_string()));
             }
         }
     }
-    (lower, None)
+    (lower_name(t), None)
 }
 
-/// Field key of a header cell, if known.
-pub fn field_of(name: &str) -> Option<&'static str> {
+/// Lower case for lookup; Turkish `İ` lower-cases to `i` + a combining dot,
+/// which is dropped so that `İşlem` finds `işlem`.
+fn lower_name(s: &str) -> String {
+    s.trim().to_lowercase().replace('\u{307}', "")
+}
+
+/// Every alias table: English first, then localized names.
+fn all_aliases() -> impl Iterator<Item = &'static (&'static str, &'static str)> {
     ALIASES
         .iter()
-        .chain(super::layouts_fiat::ALIASES)
-        .find(|(a, _)| *a == name)
-        .map(|(_, k)| *k)
+        .chain(super::layouts_fiat::ALIASES.iter())
+        .chain(super::aliases::LOCALIZED.iter())
+}
+
+/// Every layout: the spot/transfer/convert table, then futures and margin.
+pub fn all_layouts() -> impl Iterator<Item = &'static Layout> {
+    LAYOUTS
+        .iter()
+        .chain(super::layouts_fiat::LAYOUTS.iter())
+        .chain(super::layouts_deriv::DERIV_LAYOUTS.iter())
+}
+
+/// First field key of a header cell, if known.
+pub fn field_of(name: &str) -> Option<&'static str> {
+    all_aliases().find(|(a, _)| *a == name).map(|(_, k)| *k)
+}
+
+/// Every field key a header cell may stand for, in table order, distinct.
+pub fn fields_of(name: &str) -> Vec<&'static str> {
+    let mut out: Vec<&'static str> = Vec::new();
+    for (_, k) in all_aliases().filter(|(a, _)| *a == name) {
+        if !out.contains(k) {
+            out.push(k);
+        }
+    }
+    out
 }
 
 /// The best layout for a set of fields: all required present, none
 /// forbidden, most required fields (most specific) first.
 pub fn match_layout(fields: &[Option<&'static str>]) -> Option<&'static Layout> {
     let has = |k: &'static str| fields.contains(&Some(k));
-    LAYOUTS
-        .iter()
-        .chain(super::layouts_fiat::LAYOUTS)
+    all_layouts()
         .filter(|l| l.required.iter().all(|k| has(k)) && !l.forbidden.iter().any(|k| has(k)))
         .max_by_key(|l| (l.required.len(), std::cmp::Reverse(l.id)))
 }
@@ -464,10 +443,34 @@ mod tests {
             ("Date(UTC+0),Coin,Network,Amount,Fee,Address,TXID,Status", "withdrawals/d3"),
             ("Date(UTC+0),Coin,Network,Amount,Address,TXID,Status", "deposits/d3"),
             ("Date,Wallet,Pair,Type,Sell,Buy,Price,Inverse Price,Date Updated,Status", "convert/v2"),
+            ("Date(UTC),Symbol,Side,Price,Quantity,Amount,Fee,Realized Profit", "futures-trades/v1"),
+            (
+                "Date(UTC),Symbol,Side,Price,Quantity,Amount,Fee,Realized Profit,Quote Asset",
+                "futures-trades/v1",
+            ),
+            (
+                "Time(UTC),Symbol,Side,Position Side,Order Type,Price,Quantity,Amount,Fee,Realized Profit",
+                "futures-trades/v1",
+            ),
+            (
+                "Uid,Time,Symbol,Side,Price,Quantity,Amount,Fee,Realized Profit,Buyer,Maker,Trade ID,Order ID",
+                "futures-trades/v2",
+            ),
+            ("Date(UTC),type,Amount,Asset,Symbol,Transaction ID", "futures-transactions/v1"),
+            ("Time,Type,Amount,Asset,Symbol,Transaction ID", "futures-transactions/v1"),
+            ("Pair,Coin,Date,Amount,Type,Status", "margin-loans/v1"),
+            ("Pair,Coin,Amount,Time,Interest Type", "margin-interest/v1"),
         ];
         for (h, want) in cases {
-            let got = match_layout(&fields(h)).map(|l| l.id);
+            let cells: Vec<String> = h.split(',').map(str::to_string).collect();
+            let got = super::super::resolve::resolve_header(&cells).map(|r| r.layout.id);
             assert_eq!(got, Some(want), "header {h}");
+            // Without ambiguous names, the first alias of each cell gives the same layout.
+            assert_eq!(
+                match_layout(&fields(h)).map(|l| l.id),
+                Some(want),
+                "header {h}"
+            );
         }
     }
 

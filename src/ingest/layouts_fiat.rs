@@ -202,22 +202,21 @@ pub fn variant_by_time_header(layout: &'static Layout, time_header: &str) -> &'s
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::layouts::{field_of, match_layout, split_header};
+    use crate::ingest::layouts::split_header;
+    use crate::ingest::resolve::resolve_header;
 
+    /// The layout the real path (`resolve_header`, then the time-header
+    /// variant) picks for a header line.
     fn layout_of(header: &str) -> Option<&'static str> {
-        let mut time = String::new();
-        let fields: Vec<_> = header
-            .split(',')
-            .map(|c| {
-                let name = split_header(c).0;
-                let k = field_of(&name);
-                if k == Some(f::TIME) && time.is_empty() {
-                    time = name;
-                }
-                k
-            })
-            .collect();
-        match_layout(&fields).map(|l| variant_by_time_header(l, &time).id)
+        let cells: Vec<String> = header.split(',').map(str::to_string).collect();
+        let r = resolve_header(&cells)?;
+        let time = r
+            .fields
+            .iter()
+            .position(|k| *k == Some(f::TIME))
+            .map(|i| split_header(&cells[i]).0)
+            .unwrap_or_default();
+        Some(variant_by_time_header(r.layout, &time).id)
     }
 
     #[test]

@@ -2,10 +2,14 @@
 //! Directories are walked recursively in sorted order; only `.csv` and
 //! `.xlsx` files are read (others are listed as skipped).
 
+pub mod aliases;
 pub mod csv;
 pub mod grid;
 pub mod layouts;
+pub mod layouts_deriv;
 pub mod layouts_fiat;
+pub mod resolve;
+pub mod shape;
 pub mod sniff;
 pub mod xlsx;
 

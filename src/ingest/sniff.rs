@@ -1,7 +1,10 @@
-//! Kind, layout, direction and time zone of a file, from its header and name.
+//! Kind, layout, direction and time zone of a file, from its header and name
+//! (or, when the header is not recognized, from the shape of its values).
 
 use super::grid::Grid;
-use super::layouts::{field, field_of, match_layout, split_header, DirRule, Layout};
+use super::layouts::{field, split_header, DirRule, Layout};
+use super::resolve::resolve_header;
+use super::shape;
 use crate::error::Error;
 use crate::model::{FileKind, Warning};
 use crate::normalize::time::TzSpec;
@@ -29,35 +32,38 @@ pub struct SniffOptions {
 }
 
 pub fn sniff(display: &str, grid: &Grid, opts: &SniffOptions) -> Result<Sniffed, Error> {
-    let mut fields = Vec::with_capacity(grid.header.len());
-    let mut header_tz: Option<String> = None;
-    let mut time_header = String::new();
-    for cell in &grid.header {
-        let (name, tz) = split_header(cell);
-        let mut f = field_of(&name);
-        if f == Some(field::TIME) {
-            if fields.contains(&Some(field::TIME)) {
-                f = Some(field::UPDATE_TIME);
-            } else {
-                header_tz = tz;
-                time_header = name.clone();
+    let mut warnings = Vec::new();
+    let (layout, fields) = match resolve_header(&grid.header) {
+        Some(r) => (r.layout, r.fields),
+        None => match shape::guess(grid) {
+            Some(g) => {
+                warnings.push(Warning {
+                    code: "layout-guessed".into(),
+                    row: Some(grid.header_row),
+                    message: shape::describe(grid, &g),
+                });
+                (g.layout, g.fields)
             }
-        }
-        fields.push(f);
-    }
-    let layout = match_layout(&fields).ok_or_else(|| {
-        Error::input(
-            display,
-            Some(grid.header_row),
-            None,
-            &grid.header.join(","),
-            "header matches no known Binance export layout",
-            "see the README's list of supported exports; use --skip-errors to continue without it",
-        )
-    })?;
+            None => {
+                return Err(Error::input(
+                    display,
+                    Some(grid.header_row),
+                    None,
+                    &grid.header.join(","),
+                    "no known Binance export header, and the values of the first rows match no known layout either",
+                    "see the README's list of supported exports; use --skip-errors to continue without it",
+                ))
+            }
+        },
+    };
+    let (time_header, header_tz) = fields
+        .iter()
+        .position(|f| *f == Some(field::TIME))
+        .and_then(|i| grid.header.get(i))
+        .map(|c| split_header(c))
+        .unwrap_or_default();
     let layout = super::layouts_fiat::variant_by_time_header(layout, &time_header);
     let kind = direction_kind(display, layout, opts)?;
-    let mut warnings = Vec::new();
     let (tz, tz_note) = decide_tz(
         display,
         header_tz.as_deref(),
@@ -115,12 +121,17 @@ pub fn direction_from_name(display: &str) -> Option<crate::model::Direction> {
         .map(|n| n.to_string_lossy().to_lowercase())
         .unwrap_or_default();
     const DEP: &[&str] = &[
-        "deposit",
+        "deposit", // en, also id (Deposit)
         "depósito",
-        "deposito",
-        "vklad",
+        "deposito", // es, pt, it
+        "vklad",    // cs
         "einzahlung",
         "dépôt",
+        "yatırma", // tr
+        "пополнение",
+        "депозит", // ru
+        "nạp",     // vi
+        "setoran", // id
     ];
     const WD: &[&str] = &[
         "withdraw",
@@ -131,6 +142,11 @@ pub fn direction_from_name(display: &str) -> Option<crate::model::Direction> {
         "auszahlung",
         "saque",
         "retrait",
+        "prelievo",  // it
+        "çekme",     // tr
+        "вывод",     // ru
+        "rút",       // vi
+        "penarikan", // id
     ];
     let dep = DEP.iter().any(|w| name.contains(w));
     let wd = WD.iter().any(|w| name.contains(w));
@@ -260,6 +276,18 @@ mod tests {
             Some(Direction::Withdrawal)
         );
         assert_eq!(direction_from_name("history.csv"), None);
+        assert_eq!(
+            direction_from_name("Storico-Prelievo.csv"),
+            Some(Direction::Withdrawal)
+        );
+        assert_eq!(
+            direction_from_name("Yatırma-Geçmişi.xlsx"),
+            Some(Direction::Deposit)
+        );
+        assert_eq!(
+            direction_from_name("Riwayat-Penarikan.csv"),
+            Some(Direction::Withdrawal)
+        );
         assert_eq!(direction_from_name("deposit-and-withdraw.csv"), None);
     }
 }

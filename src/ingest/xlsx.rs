@@ -20,6 +20,9 @@ pub fn read_xlsx(display: &str, bytes: &[u8]) -> Result<Grid, Error> {
         )
     })?;
     let mut first_seen: Option<String> = None;
+    // (sheet, rows, header index, first row number) of the first table with
+    // an unrecognized header, for recognition by value shape.
+    let mut fallback: Option<(String, Vec<Vec<String>>, usize, u32)> = None;
     for (name, range) in book.worksheets() {
         let start_row = range.start().map(|(r, _)| r).unwrap_or(0);
         let rows: Vec<Vec<String>> = range
@@ -31,34 +34,16 @@ pub fn read_xlsx(display: &str, bytes: &[u8]) -> Result<Grid, Error> {
             if first_seen.is_none() && !is_blank(&header) {
                 first_seen = Some(header.join(","));
             }
-            if !is_known_header(&header) {
-                continue;
+            if fallback.is_none() && header.iter().filter(|c| !c.is_empty()).count() >= 2 {
+                fallback = Some((name.clone(), rows.clone(), idx, start_row));
             }
-            // Trim trailing empty header cells.
-            let mut header = header;
-            while header.last().is_some_and(|c| c.is_empty()) {
-                header.pop();
+            if is_known_header(&header) {
+                return Ok(grid_from(&name, &rows, idx, start_row));
             }
-            let mut grid = Grid {
-                header,
-                header_row: start_row + idx as u32 + 1,
-                preamble_lines: idx as u32,
-                delimiter: b',',
-                sheet: Some(name.clone()),
-                ..Grid::default()
-            };
-            for (j, cells) in rows.iter().enumerate().skip(idx + 1) {
-                let row_no = start_row + j as u32 + 1;
-                if is_blank(cells) {
-                    grid.blank_rows.push(row_no);
-                } else {
-                    grid.rows.push(cells.clone());
-                    grid.row_nos.push(row_no);
-                }
-            }
-            // Trailing blank rows of a sheet's used range are not rows the user sees.
-            return Ok(grid);
         }
+    }
+    if let Some((name, rows, idx, start_row)) = fallback {
+        return Ok(grid_from(&name, &rows, idx, start_row));
     }
     Err(Error::input(
         display,
@@ -68,6 +53,34 @@ pub fn read_xlsx(display: &str, bytes: &[u8]) -> Result<Grid, Error> {
         "no sheet with a known Binance export header",
         "is this a Binance export? Use --skip-errors to list it as `unknown` and continue",
     ))
+}
+
+/// The grid of one sheet whose header is row `idx` of `rows`.
+fn grid_from(sheet: &str, rows: &[Vec<String>], idx: usize, start_row: u32) -> Grid {
+    let mut header: Vec<String> = rows[idx].iter().map(|c| clean_header_cell(c)).collect();
+    // Trim trailing empty header cells.
+    while header.last().is_some_and(|c| c.is_empty()) {
+        header.pop();
+    }
+    let mut grid = Grid {
+        header,
+        header_row: start_row + idx as u32 + 1,
+        preamble_lines: idx as u32,
+        delimiter: b',',
+        sheet: Some(sheet.to_string()),
+        ..Grid::default()
+    };
+    // Trailing blank rows of a sheet's used range are not rows the user sees.
+    for (j, cells) in rows.iter().enumerate().skip(idx + 1) {
+        let row_no = start_row + j as u32 + 1;
+        if is_blank(cells) {
+            grid.blank_rows.push(row_no);
+        } else {
+            grid.rows.push(cells.clone());
+            grid.row_nos.push(row_no);
+        }
+    }
+    grid
 }
 
 /// Text of one cell.

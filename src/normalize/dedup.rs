@@ -5,7 +5,7 @@
 
 use super::file::FileRows;
 use super::NormalizedFile;
-use crate::model::{Conversion, Fill, LedgerRow, Order, Transfer};
+use crate::model::{Conversion, Fill, FuturesFill, LedgerRow, Order, Transfer};
 use std::collections::BTreeMap;
 
 /// Remove cross-file duplicates from every table, updating the counts.
@@ -15,6 +15,7 @@ pub fn dedup(files: &mut [NormalizedFile]) {
     table(files, |r| &mut r.orders, order_key);
     table(files, |r| &mut r.transfers, transfer_key);
     table(files, |r| &mut r.conversions, conversion_key);
+    table(files, |r| &mut r.futures_fills, futures_fill_key);
 }
 
 fn table<T>(
@@ -109,5 +110,21 @@ fn conversion_key(r: &Conversion) -> String {
     format!(
         "{}|{}|{}|{}|{}|{}|{}",
         r.time, r.wallet, r.from_asset, r.from_qty, r.to_asset, r.to_qty, r.status
+    )
+}
+
+fn futures_fill_key(r: &FuturesFill) -> String {
+    format!(
+        "{}|{}|{:?}|{}|{}|{}|{}|{}|{}|{:?}",
+        r.time,
+        r.symbol,
+        r.side,
+        r.price,
+        r.qty,
+        r.fee,
+        r.fee_asset,
+        r.realized_pnl,
+        r.pnl_asset,
+        r.trade_id
     )
 }

@@ -10,7 +10,7 @@ use crate::ingest::grid::Grid;
 use crate::ingest::layouts::field;
 use crate::ingest::sniff::Sniffed;
 use crate::model::LedgerRow;
-use crate::model::{Conversion, Fill, Order, Rejection, TimeMs, Transfer, Warning};
+use crate::model::{Conversion, Fill, FuturesFill, Order, Rejection, TimeMs, Transfer, Warning};
 
 /// A problem with one cell.
 #[derive(Debug, Clone)]
@@ -30,6 +30,7 @@ pub struct FileRows {
     pub transfers: Vec<Transfer>,
     pub ledger: Vec<LedgerRow>,
     pub conversions: Vec<Conversion>,
+    pub futures_fills: Vec<FuturesFill>,
 }
 
 pub struct FileCtx<'a> {

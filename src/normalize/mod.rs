@@ -8,6 +8,9 @@ pub mod dedup;
 pub mod earn;
 pub mod fiat;
 pub mod file;
+pub mod futures_trades;
+pub mod futures_transactions;
+pub mod margin;
 pub mod operations;
 pub mod orders;
 pub mod p2p;
@@ -45,6 +48,9 @@ pub fn normalize_file(
         FileKind::BuyCrypto => buy_crypto::normalize(&mut ctx)?,
         FileKind::P2p => p2p::normalize(&mut ctx)?,
         FileKind::Earn => earn::normalize(&mut ctx)?,
+        FileKind::FuturesTrades => futures_trades::normalize(&mut ctx)?,
+        FileKind::FuturesTransactions => futures_transactions::normalize(&mut ctx)?,
+        FileKind::Margin => margin::normalize(&mut ctx)?,
         _ => {}
     }
     for &row in &raw.grid.blank_rows {
@@ -78,7 +84,8 @@ pub fn normalize_file(
         + rows.orders.len()
         + rows.transfers.len()
         + rows.ledger.len()
-        + rows.conversions.len()) as u64;
+        + rows.conversions.len()
+        + rows.futures_fills.len()) as u64;
     let mut rejections = ctx.rejections.clone();
     let n_rejected = rejections.len() as u64;
     let n_ignored = ctx.ignored.len() as u64;
@@ -119,5 +126,6 @@ fn row_times(rows: &FileRows) -> Vec<TimeMs> {
     t.extend(rows.transfers.iter().map(|r| r.time));
     t.extend(rows.ledger.iter().map(|r| r.time));
     t.extend(rows.conversions.iter().map(|r| r.time));
+    t.extend(rows.futures_fills.iter().map(|r| r.time));
     t
 }

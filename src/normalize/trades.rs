@@ -22,10 +22,18 @@ pub fn normalize(ctx: &mut FileCtx) -> Result<(), Error> {
 
 pub fn side(ctx: &FileCtx, r: usize, field: &'static str) -> CellResult<Side> {
     let v = ctx.cell(r, field);
-    match v.to_uppercase().as_str() {
-        "BUY" | "COMPRA" | "NÁKUP" | "NAKUP" | "ACHAT" | "KAUF" | "COMPRAR" => Ok(Side::Buy),
-        "SELL" | "VENTA" | "PRODEJ" | "VENTE" | "VERKAUF" | "VENDER" | "VENDA" => Ok(Side::Sell),
-        _ => Err(ctx.err(field, v, "side is neither BUY nor SELL")),
+    side_word(v).ok_or_else(|| ctx.err(field, v, "side is neither BUY nor SELL"))
+}
+
+/// BUY/SELL, also as localized words (exports keep them in English; re-saved
+/// or translated copies may not).
+pub fn side_word(v: &str) -> Option<Side> {
+    match v.trim().to_uppercase().as_str() {
+        "BUY" | "COMPRA" | "NÁKUP" | "NAKUP" | "ACHAT" | "KAUF" | "COMPRAR" | "ACQUISTO"
+        | "ALIŞ" | "ALIS" | "ПОКУПКА" | "MUA" | "BELI" => Some(Side::Buy),
+        "SELL" | "VENTA" | "PRODEJ" | "VENTE" | "VERKAUF" | "VENDER" | "VENDA" | "VENDITA"
+        | "SATIŞ" | "SATIS" | "ПРОДАЖА" | "BÁN" | "JUAL" => Some(Side::Sell),
+        _ => None,
     }
 }
 

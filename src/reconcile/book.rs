@@ -10,6 +10,7 @@
 //! (convert, buy-crypto, P2P) only count outside the span. The fiat, P2P and
 //! earn legs are built in `money_legs`.
 
+use super::derivs::{self, DerivSources};
 use super::money_legs::{conversion_legs, place_history_rows, transfer_categories, transfer_keys};
 use crate::decimal::Dec;
 use crate::model::{
@@ -33,6 +34,7 @@ pub struct Book {
 }
 
 /// Inputs of the book.
+#[derive(Default)]
 pub struct Sources<'a> {
     pub statement: &'a [LedgerRow],
     pub fills: &'a [Fill],
@@ -41,6 +43,8 @@ pub struct Sources<'a> {
     pub conversions: &'a [Conversion],
     /// Ledger rows of exports other than the statement (earn interest).
     pub history_ledger: &'a [LedgerRow],
+    /// Futures trades, futures transactions and margin rows (`derivs.rs`).
+    pub derivs: DerivSources<'a>,
 }
 
 pub fn build(src: &Sources) -> Book {
@@ -128,6 +132,10 @@ pub fn build(src: &Sources) -> Book {
             derived.extend(conversion_legs(c));
         }
     }
+    let extra = derivs::legs(&src.derivs, &book.rows, &mut used, book.span);
+    derived.extend(extra.rows);
+    book.unmatched.extend(extra.unmatched);
+    book.notes.extend(extra.notes);
     for (_, fee) in splits {
         book.rows.push(fee);
     }
@@ -164,7 +172,7 @@ fn match_transfer(rows: &[LedgerRow], used: &[bool], t: &Transfer) -> Option<usi
         .map(|(i, _)| i)
 }
 
-fn match_leg(rows: &[LedgerRow], used: &[bool], leg: &LedgerRow) -> Option<usize> {
+pub(super) fn match_leg(rows: &[LedgerRow], used: &[bool], leg: &LedgerRow) -> Option<usize> {
     rows.iter()
         .enumerate()
         .filter(|(i, r)| {
@@ -358,7 +366,7 @@ mod tests {
             orders: &[],
             transfers: &transfers,
             conversions: &[],
-            history_ledger: &[],
+            ..Sources::default()
         });
         // Counted once: 100 − 49 − 1 = 50.
         assert_eq!(sum(&book, "USDT"), d("50"));
@@ -393,7 +401,7 @@ mod tests {
             orders: &[],
             transfers: &transfers,
             conversions: &[],
-            history_ledger: &[],
+            ..Sources::default()
         });
         // 100 − 10 − 0.5 = 89.5; the unmatched 7 is not counted.
         assert_eq!(sum(&book, "USDT"), d("89.5"));
@@ -440,7 +448,7 @@ mod tests {
             orders: &[],
             transfers: &[],
             conversions: &[],
-            history_ledger: &[],
+            ..Sources::default()
         });
         assert_eq!(book.rows.len(), 3, "fill legs must not be added again");
         assert!(book.unmatched.is_empty(), "{:?}", book.unmatched);

@@ -3,6 +3,7 @@
 
 pub mod book;
 pub mod bridge;
+pub mod derivs;
 pub mod money_legs;
 
 pub use book::{build as build_book, Book, Sources};
