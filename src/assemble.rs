@@ -71,6 +71,17 @@ pub fn assemble(id: &str, files: &[NormalizedFile]) -> Assembled {
         },
     });
     account.ledger = book.rows.clone();
+    let mut book = book;
+    if account.fills.is_empty() && account.orders.is_empty() && !statement.is_empty() {
+        // No trade or order history: the detectors read the trades from the statement.
+        account.fills = crate::normalize::statement_fills::fills_from_statement(&statement);
+        if !account.fills.is_empty() {
+            book.notes.push(format!(
+                "no trade or order history was given: {} fills were rebuilt from the statement's trade rows                  (symbols and prices inferred from the paired legs; order ids unknown)",
+                account.fills.len()
+            ));
+        }
+    }
     Assembled {
         account,
         book,

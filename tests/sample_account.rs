@@ -167,3 +167,36 @@ fn committed_contract_copy_matches_shared_when_present() {
         );
     }
 }
+
+#[test]
+fn statement_alone_is_enough_to_find_the_takeover() {
+    // Only the transaction statement: fills are rebuilt from its trade legs.
+    let truth = read_json(&root().join("samples/compromised.truth.json"));
+    let statement = std::fs::read_dir(root().join("samples/compromised"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.to_string_lossy().contains("Transaction-History"))
+        .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_binance-forensics"))
+        .arg("analyze")
+        .arg(&statement)
+        .arg("--out")
+        .arg(out.path())
+        .arg("-q")
+        .output()
+        .unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let doc = read_json(&out.path().join("findings.json"));
+    assert_eq!(doc["accounts"][0]["verdict"], "compromised");
+    let inc = &doc["incidents"][0];
+    assert_eq!(inc["start"], truth["attack_window_start"]);
+    assert_eq!(inc["end"], truth["attack_window_end"]);
+    let loss = &doc["accounts"][0]["loss_estimate"]["by_asset"][0];
+    assert_eq!(loss["amount"], truth["quote_spent"]);
+}

@@ -156,6 +156,27 @@ fn interval(ctx: &Ctx, times: &[TimeMs], first: usize, k: usize) -> (usize, usiz
     }
 }
 
+/// Distinct days, more than a day away from the window starting at order
+/// `first`, on which some window of `w_s` seconds holds ≥ `min_k` orders.
+pub fn routine_days(times: &[TimeMs], first: usize, w_s: f64, min_k: usize) -> usize {
+    let w = (w_s * 1000.0) as i64;
+    let t0 = times.get(first).copied().unwrap_or(0);
+    let mut days = std::collections::BTreeSet::new();
+    let mut j = 0;
+    for i in 0..times.len() {
+        if j < i {
+            j = i;
+        }
+        while j < times.len() && times[j] < times[i] + w {
+            j += 1;
+        }
+        if j - i >= min_k && (times[i] - t0).abs() > DAY_S as i64 * 1000 {
+            days.insert(times[i].div_euclid(DAY_S as i64 * 1000));
+        }
+    }
+    days.len()
+}
+
 pub fn detect(ctx: &Ctx) -> Vec<Flagged> {
     let cfg = &ctx.cfg.burst;
     let times: Vec<TimeMs> = ctx.orders.iter().map(|o| o.time).collect();
@@ -202,6 +223,14 @@ pub fn detect(ctx: &Ctx) -> Vec<Flagged> {
     let k_min = (1..=n.max(best.k) + 1000)
         .find(|&k| (lengths * corrected(k, mu, span_s, best.w_s)).min(1.0) < cfg.alpha)
         .map(|k| k.max(cfg.min_orders as usize));
+    // A burst the account shows on other days too is its own routine (a bot).
+    let routine_days = routine_days(
+        &times,
+        best.first,
+        best.w_s,
+        best.k.div_ceil(2).max(cfg.min_orders as usize),
+    );
+    let routine = routine_days >= cfg.routine_days as usize;
     let (a, b) = interval(ctx, &times, best.first, best.k);
     let count = b - a + 1;
     let dur_ms = times[b] - times[a];
@@ -226,9 +255,21 @@ pub fn detect(ctx: &Ctx) -> Vec<Flagged> {
         best.k,
         k_min.map_or("none".to_string(), |k| k.to_string()),
     );
+    let explanation = if routine {
+        format!(
+            "{explanation} The account shows bursts of at least half this size on {routine_days} other day(s), \
+             as a trading bot does: low on its own."
+        )
+    } else {
+        explanation
+    };
     let mut f = finding(
         "burst",
-        Severity::Medium,
+        if routine {
+            Severity::Low
+        } else {
+            Severity::Medium
+        },
         &ctx.account.id,
         evidence,
         None,
@@ -259,6 +300,49 @@ mod tests {
     use super::*;
     use crate::detect::config::DetectConfig;
     use crate::detect::testkit::{t, AccountBuilder};
+
+    #[test]
+    fn a_bot_bursting_every_day_is_routine_and_low() {
+        // 20 orders in 2 minutes (one every 6 s) at 09:00 on each of 30 days.
+        let mut b = AccountBuilder::new("bot");
+        for day in 0..30 {
+            for k in 0..20 {
+                b = b.fill(t(day, 9, 0, 6 * k), "BTC/USDT", "BUY", "100", "0.01");
+            }
+        }
+        let cfg = DetectConfig::default();
+        let a = b.build();
+        let found = detect(&Ctx::new(&a, &cfg));
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].finding.severity, Severity::Low);
+        // The busiest window is day 0's (first of equals). Every other day has a
+        // window more than 24 h later holding ≥ 10 (half of 20) orders — day 1's
+        // from its second order (24 h 6 s later, 19 orders): 29 other days.
+        assert!(
+            found[0].finding.explanation.contains("on 29 other day(s)"),
+            "{}",
+            found[0].finding.explanation
+        );
+    }
+
+    #[test]
+    fn routine_days_counts_other_days_only() {
+        let d = 86_400_000;
+        // 3 orders within 10 s on days 0, 1 and 5; the candidate is day 5's window.
+        let times = [
+            0,
+            1000,
+            2000,
+            d,
+            d + 1000,
+            d + 2000,
+            5 * d,
+            5 * d + 1000,
+            5 * d + 2000,
+        ];
+        assert_eq!(routine_days(&times, 6, 10.0, 3), 2);
+        assert_eq!(routine_days(&times, 6, 10.0, 4), 0);
+    }
 
     #[test]
     fn poisson_tail_by_hand() {

@@ -15,6 +15,7 @@ pub const DEFAULTS_TOML: &str = include_str!("defaults.toml");
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct BurstConfig {
+    pub routine_days: u32,
     pub windows_s: Vec<u32>,
     pub alpha: f64,
     pub min_rate_per_day: f64,
@@ -38,6 +39,7 @@ pub struct LiquidateConfig {
 pub struct OverpayConfig {
     pub exclude_s: u32,
     pub min_reference_fills: u32,
+    pub min_robust_z: f64,
     pub min_deviation: f64,
     pub min_sweep: f64,
     pub min_rising_orders: u32,
@@ -160,6 +162,7 @@ impl DetectConfig {
         at_least("overpay.exclude_s", o.exclude_s, 1)?;
         at_least("overpay.min_reference_fills", o.min_reference_fills, 1)?;
         positive("overpay.min_deviation", o.min_deviation)?;
+        positive("overpay.min_robust_z", o.min_robust_z)?;
         if o.min_deviation >= 1.0 {
             return Err(bad("overpay.min_deviation", &o.min_deviation, "in (0, 1)"));
         }

@@ -40,7 +40,19 @@ pub fn detect(ctx: &Ctx) -> Vec<Flagged> {
         });
         let exclude = i64::from(ctx.cfg.overpay.exclude_s) * 1000;
         let min_ref = ctx.cfg.overpay.min_reference_fills as usize;
-        let refs = outside_medians(fills, idx, exclude, min_ref);
+        let mut refs = outside_medians(fills, idx, exclude, min_ref);
+        // Robust z of the log price: a reference only counts where the fill
+        // stands ≥ min_robust_z robust deviations from it (a history spanning
+        // years of a moving market has a wide spread, a stable one a narrow one).
+        let scale = log_price_scale(fills, idx);
+        for (k, &i) in idx.iter().enumerate() {
+            if let Some(r) = refs[k] {
+                let z = (fills[i].price.to_f64() / r.to_f64()).ln().abs() / scale;
+                if !(z >= ctx.cfg.overpay.min_robust_z) {
+                    refs[k] = None;
+                }
+            }
+        }
         let gap = i64::from(ctx.cfg.overpay.session_gap_s) * 1000;
         let mut s = 0;
         while s < idx.len() {
@@ -53,6 +65,28 @@ pub fn detect(ctx: &Ctx) -> Vec<Flagged> {
         }
     }
     out
+}
+
+/// 1.4826 × the median absolute deviation of ln(price) over the fills
+/// (the robust standard deviation; 0 when all prices are equal).
+fn log_price_scale(fills: &[Fill], idx: &[usize]) -> f64 {
+    let mut logs: Vec<f64> = idx.iter().map(|&i| fills[i].price.to_f64().ln()).collect();
+    let med = median_f64(&mut logs);
+    let mut dev: Vec<f64> = logs.iter().map(|l| (l - med).abs()).collect();
+    1.4826 * median_f64(&mut dev)
+}
+
+fn median_f64(v: &mut [f64]) -> f64 {
+    if v.is_empty() {
+        return 0.0;
+    }
+    v.sort_by(f64::total_cmp);
+    let n = v.len();
+    if n % 2 == 1 {
+        v[n / 2]
+    } else {
+        (v[n / 2 - 1] + v[n / 2]) / 2.0
+    }
 }
 
 /// For fills `idx` (time order), the median price of the other fills more
@@ -344,6 +378,27 @@ mod tests {
             outside_medians(&a.fills, &[2], 6 * 3_600_000, 1),
             vec![None]
         );
+    }
+
+    #[test]
+    fn years_of_monthly_buys_in_a_moving_market_are_not_overpayment() {
+        // 48 monthly BTC buys drifting from 10,000 to ~28,800 with ±15 % swings:
+        // many fills are > 20 % from the all-time median, but the spread of
+        // log prices is wide (robust z well below 3), so nothing is flagged.
+        let mut b = AccountBuilder::new("a");
+        for i in 0..48i64 {
+            let swing = 1.0 + 0.15 * ((i as f64) * 1.3).sin();
+            let p = (10_000.0 * (1.0 + 0.04 * i as f64) * swing).round() as i64;
+            b = b.fill(
+                t(i * 30, 12, 0, 0),
+                "BTC/USDT",
+                "BUY",
+                &p.to_string(),
+                "0.01",
+            );
+        }
+        let cfg = DetectConfig::default();
+        assert!(detect(&Ctx::new(&b.build(), &cfg)).is_empty());
     }
 
     #[test]

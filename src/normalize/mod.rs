@@ -15,6 +15,7 @@ pub mod operations;
 pub mod orders;
 pub mod p2p;
 pub mod statement;
+pub mod statement_fills;
 pub mod symbols;
 pub mod time;
 pub mod trades;
