@@ -118,6 +118,17 @@ fn input_name(p: &std::path::Path) -> String {
 /// Run the analysis and return the result (nothing written).
 pub fn analyze(cfg: &AnalyzeConfig) -> Result<Analysis, Error> {
     let loaded = ingest::load(&cfg.paths, &cfg.sniff, cfg.skip_errors)?;
+    if loaded.files.is_empty() && loaded.unknown.is_empty() {
+        let skipped: Vec<&str> = loaded.ignored.iter().map(|s| s.display.as_str()).collect();
+        return Err(Error::Usage(format!(
+            "no export files (.csv, .xlsx) found in the inputs{}",
+            if skipped.is_empty() {
+                String::new()
+            } else {
+                format!("; not read: {}", skipped.join(", "))
+            }
+        )));
+    }
     let ids = ingest::user_ids(&loaded.files);
     let account = match (&cfg.account, ids.as_slice()) {
         (Some(a), _) => a.clone(),
@@ -126,7 +137,7 @@ pub fn analyze(cfg: &AnalyzeConfig) -> Result<Analysis, Error> {
         (None, many) => {
             return Err(Error::Usage(format!(
                 "the inputs carry {} different user ids ({}): one analyze run is one account. \
-                 Analyze them separately, use `compare`, or pass --account to treat them as one",
+                 Analyze each account's exports separately, or pass --account NAME to treat them as one account",
                 many.len(),
                 many.join(", ")
             )))
@@ -203,7 +214,7 @@ pub fn run(args: &AnalyzeArgs) -> Result<i32, Error> {
     let analysis = analyze(&cfg)?;
     let rendered = crate::report::render(&analysis).map_err(Error::Internal)?;
     crate::report::write(&cfg.out, &rendered).map_err(|e| {
-        Error::Internal(format!(
+        Error::Usage(format!(
             "cannot write the report to `{}`: {e}",
             cfg.out.display()
         ))

@@ -49,7 +49,7 @@ pub struct AnalyzeArgs {
     #[arg(long)]
     pub account: Option<String>,
     /// Time zone of files whose times carry no offset (IANA name or +HH:MM).
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub tz: Option<String>,
     /// Direction of deposit/withdrawal files whose name does not say.
     #[arg(long, value_enum)]

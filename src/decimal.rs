@@ -294,24 +294,26 @@ impl std::str::FromStr for Dec {
 
 impl Add for Dec {
     type Output = Dec;
+    /// Saturates instead of overflowing (inputs are capped far below the limit).
     fn add(self, o: Dec) -> Dec {
-        Dec(self.0 + o.0)
+        Dec(self.0.saturating_add(o.0))
     }
 }
 impl Sub for Dec {
     type Output = Dec;
+    /// Saturates instead of overflowing (inputs are capped far below the limit).
     fn sub(self, o: Dec) -> Dec {
-        Dec(self.0 - o.0)
+        Dec(self.0.saturating_sub(o.0))
     }
 }
 impl AddAssign for Dec {
     fn add_assign(&mut self, o: Dec) {
-        self.0 += o.0;
+        *self = *self + o;
     }
 }
 impl SubAssign for Dec {
     fn sub_assign(&mut self, o: Dec) {
-        self.0 -= o.0;
+        *self = *self - o;
     }
 }
 impl Neg for Dec {

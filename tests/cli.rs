@@ -69,7 +69,11 @@ fn truncated_row_is_refused_with_its_line() {
     let o = analyze(&[&f], &dir.path().join("out"), &[]);
     assert_eq!(o.status.code(), Some(2));
     let e = stderr(&o);
-    assert!(e.contains("statement.csv line 3, column `Coin`"), "{e}");
+    assert!(e.contains("statement.csv line 3"), "{e}");
+    assert!(
+        e.contains("the row has 4 fields where the header has 7"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -279,4 +283,56 @@ fn fail_on_sets_exit_status_one_for_a_finding_at_or_above_the_level() {
     let quiet = case("34-utf8-bom.csv");
     let o = analyze(&[&quiet], &dir.path().join("b"), &["--fail-on", "low"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
+
+#[test]
+fn no_export_files_is_an_error_not_a_clean_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let inputs = dir.path().join("in");
+    std::fs::create_dir(&inputs).unwrap();
+    write(&inputs, "notes.txt", "hello");
+    let o = analyze(&[&inputs], &dir.path().join("out"), &[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("no export files"), "{}", stderr(&o));
+}
+
+#[test]
+fn negative_amounts_in_a_trade_export_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(
+        dir.path(),
+        "trades.csv",
+        "Date(UTC),Pair,Side,Price,Executed,Amount,Fee\n\
+         2021-05-09 19:20:01,BTCUSDT,BUY,40000,-0.01BTC,-400USDT,0.00001BTC\n",
+    );
+    let o = analyze(&[&f], &dir.path().join("out"), &[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("negative value"), "{}", stderr(&o));
+}
+
+#[test]
+fn negative_tz_offsets_hidden_files_and_own_reports_are_handled() {
+    let dir = tempfile::tempdir().unwrap();
+    let inputs = dir.path().join("in");
+    std::fs::create_dir(&inputs).unwrap();
+    std::fs::copy(
+        case("01-statement-time-header.csv"),
+        inputs.join("statement.csv"),
+    )
+    .unwrap();
+    write(&inputs, "._statement.csv", "\u{0}\u{5}binary resource fork");
+    // --tz with a negative offset parses (no `--tz=` needed).
+    let out = inputs.join("report");
+    let o = analyze(&[&inputs], &out, &["--tz", "-05:00"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("findings.json")).unwrap()).unwrap();
+    // 2026-03-05 09:15:02 at UTC−5 is 14:15:02 UTC.
+    assert_eq!(doc["inputs"][0]["first_time"], "2026-03-05T14:15:02.000Z");
+    // A second run reads the same inputs, not its own report inside them.
+    let o = analyze(&[&inputs], &out, &["--tz", "-05:00"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let again: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("findings.json")).unwrap()).unwrap();
+    assert_eq!(again["inputs"].as_array().unwrap().len(), 1);
 }

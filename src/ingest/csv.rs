@@ -112,7 +112,7 @@ fn decode<'a>(display: &str, bytes: &'a [u8]) -> Result<&'a str, Error> {
             None,
             "",
             "not a text CSV file (binary data or not UTF-8)",
-            "export the history again as CSV, or pass the .xlsx/.zip file itself",
+            "export the history again from Binance; an .xlsx export must keep its .xlsx name",
         )),
     }
 }

@@ -101,8 +101,29 @@ fn walk(
             .map(|c| c.as_os_str().to_string_lossy().to_string())
             .collect::<Vec<_>>()
             .join("/");
+        let name = p
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
+        let skip = |reason: &str| Skipped {
+            display: rel.clone(),
+            sha256: None,
+            lines: 0,
+            reason: reason.to_string(),
+        };
+        if name.starts_with('.') {
+            skipped.push(skip("hidden file (e.g. macOS `._` metadata), not read"));
+            continue;
+        }
+        let is_link = std::fs::symlink_metadata(&p).is_ok_and(|m| m.file_type().is_symlink());
         if p.is_dir() {
-            walk(root, &p, out, skipped)?;
+            if is_link {
+                skipped.push(skip("symbolic link to a directory, not followed"));
+            } else if p.join("findings.json").exists() {
+                skipped.push(skip("a binance-forensics report directory, not read"));
+            } else {
+                walk(root, &p, out, skipped)?;
+            }
             continue;
         }
         let ext = p

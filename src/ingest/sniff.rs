@@ -187,6 +187,11 @@ pub fn parse_offset(s: &str) -> Option<i32> {
     };
     let (h, m) = match body.split_once(':') {
         Some((h, m)) => (h.parse::<i32>().ok()?, m.parse::<i32>().ok()?),
+        // `+0200` / `0530`: hours and minutes without a colon
+        None if body.len() == 4 && body.bytes().all(|b| b.is_ascii_digit()) => (
+            body[..2].parse::<i32>().ok()?,
+            body[2..].parse::<i32>().ok()?,
+        ),
         None => (body.parse::<i32>().ok()?, 0),
     };
     if !(0..=14).contains(&h) || !(0..60).contains(&m) {
@@ -215,6 +220,19 @@ fn decide_tz(
         }
     }
     if let Some(secs) = offset_from_name(display) {
+        let header_says_utc =
+            header_tz.is_some_and(|l| l.len() == 3) || time_header.starts_with("utc");
+        if header_says_utc && secs != 0 {
+            warnings.push(Warning {
+                code: "tz-conflict".into(),
+                row: None,
+                message: format!(
+                    "the time column `{time_header}` says UTC but the file name says {}; the file name's offset \
+                     was applied (Binance writes the export's zone there). Check one row against the Binance site",
+                    TzSpec::Fixed(secs)
+                ),
+            });
+        }
         return (
             TzSpec::Fixed(secs),
             format!("{} (from the file name)", TzSpec::Fixed(secs)),

@@ -12,6 +12,12 @@ pub struct NumStyle {
     pub decimal_comma: bool,
 }
 
+/// The largest amount accepted from an export (10^16): far above any real
+/// quantity, and small enough that sums of millions of rows stay exact.
+pub fn max_amount() -> Dec {
+    Dec::from_int(10_000_000_000_000_000)
+}
+
 /// Why an amount cell was refused, as a sentence fragment.
 pub fn describe(e: &DecError) -> String {
     format!("cannot read as an exact amount ({e})")
@@ -22,7 +28,11 @@ pub fn parse_number(s: &str, style: NumStyle) -> Result<Dec, String> {
     let t = s.trim().trim_matches('"').trim();
     let t = t.trim_start_matches(['£', '$', '€']);
     let cleaned = clean_separators(t, style)?;
-    Dec::parse(&cleaned).map_err(|e| describe(&e))
+    let v = Dec::parse(&cleaned).map_err(|e| describe(&e))?;
+    if v.abs() > max_amount() {
+        return Err("larger than 10^16: no Binance amount is that large (a misread column or a corrupt cell?)".into());
+    }
+    Ok(v)
 }
 
 /// Remove thousands separators / turn a decimal comma into a point.
@@ -132,6 +142,12 @@ mod tests {
         assert_eq!(parse_number("-7E-08", P).unwrap(), d("-0.00000007"));
         assert_eq!(parse_number("£0.025", P).unwrap(), d("0.025"));
         assert!(parse_number("10,5", P).is_err());
+        // Above 10^16 is refused: two such values could not be summed exactly.
+        assert!(parse_number("150000000000000000000", P).is_err());
+        assert_eq!(
+            parse_number("10000000000000000", P).unwrap(),
+            Dec::from_int(10_000_000_000_000_000)
+        );
         let eu = NumStyle {
             decimal_comma: true,
         };

@@ -14,6 +14,7 @@ pub mod margin;
 pub mod operations;
 pub mod orders;
 pub mod p2p;
+pub mod row_shape;
 pub mod statement;
 pub mod statement_fills;
 pub mod symbols;
@@ -38,7 +39,10 @@ pub fn normalize_file(
     account: &str,
     skip_errors: bool,
 ) -> Result<NormalizedFile, Error> {
-    let mut ctx = FileCtx::new(&raw.display, &raw.grid, &raw.sniffed, skip_errors)?;
+    let (checked, short_rows) = row_shape::check(raw, skip_errors)?;
+    let grid = checked.as_ref().unwrap_or(&raw.grid);
+    let mut ctx = FileCtx::new(&raw.display, grid, &raw.sniffed, skip_errors)?;
+    ctx.rejections.extend(short_rows);
     match raw.sniffed.kind {
         FileKind::Statement => statement::normalize(&mut ctx)?,
         FileKind::SpotTrades => trades::normalize(&mut ctx)?,

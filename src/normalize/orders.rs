@@ -48,8 +48,8 @@ pub fn normalize(ctx: &mut FileCtx) -> Result<(), Error> {
                 "fees-missing",
                 None,
                 format!(
-                    "the order history has no fee column: fees of its {n} executed orders are unknown (not zero); \
-                     add the trade history or the transaction statement for exact fees"
+                    "the order history has no fee column: fees of its {n} executed orders are unknown from this file \
+                     (not zero); where a trade history or statement covers the same time, they supply the fees"
                 ),
             );
         }

@@ -20,6 +20,23 @@ pub fn normalize(ctx: &mut FileCtx) -> Result<(), Error> {
     Ok(())
 }
 
+/// Trade exports carry unsigned amounts: a negative one is a damaged row.
+fn unsigned(
+    ctx: &FileCtx,
+    r: usize,
+    field: &'static str,
+    v: crate::decimal::Dec,
+) -> CellResult<crate::decimal::Dec> {
+    if v.is_negative() {
+        return Err(ctx.err(
+            field,
+            ctx.cell(r, field),
+            "negative value in a trade export (amounts here are unsigned)",
+        ));
+    }
+    Ok(v)
+}
+
 pub fn side(ctx: &FileCtx, r: usize, field: &'static str) -> CellResult<Side> {
     let v = ctx.cell(r, field);
     side_word(v).ok_or_else(|| ctx.err(field, v, "side is neither BUY nor SELL"))
@@ -53,15 +70,15 @@ fn row_v2(ctx: &FileCtx, r: usize) -> CellResult<Fill> {
                 "cannot split the pair into base and quote using the asset suffixes of the amounts",
             )
         })?;
-    let (qty, _) = ctx.suffixed(r, qty_field, &[&base])?;
-    let (quote_qty, _) = ctx.suffixed(r, f::AMOUNT, &[&quote])?;
+    let qty = unsigned(ctx, r, qty_field, ctx.suffixed(r, qty_field, &[&base])?.0)?;
+    let quote_qty = unsigned(ctx, r, f::AMOUNT, ctx.suffixed(r, f::AMOUNT, &[&quote])?.0)?;
     let (fee, fee_asset) = ctx.suffixed(r, f::FEE, &[&base, &quote, "BNB"])?;
     Ok(Fill {
         origin: ctx.origin(r),
         time,
         symbol: pair,
         side: side(ctx, r, f::SIDE)?,
-        price: ctx.number(r, f::PRICE)?,
+        price: unsigned(ctx, r, f::PRICE, ctx.number(r, f::PRICE)?)?,
         qty,
         quote_qty,
         fee: Some(fee),
@@ -93,9 +110,9 @@ fn row_v1(ctx: &FileCtx, r: usize) -> CellResult<Fill> {
         time,
         symbol: pair,
         side: side(ctx, r, f::TYPE)?,
-        price: ctx.number(r, f::PRICE)?,
-        qty: ctx.number(r, f::AMOUNT)?,
-        quote_qty: ctx.number(r, f::TOTAL)?,
+        price: unsigned(ctx, r, f::PRICE, ctx.number(r, f::PRICE)?)?,
+        qty: unsigned(ctx, r, f::AMOUNT, ctx.number(r, f::AMOUNT)?)?,
+        quote_qty: unsigned(ctx, r, f::TOTAL, ctx.number(r, f::TOTAL)?)?,
         fee: Some(ctx.number(r, f::FEE)?),
         fee_asset: Some(fee_coin),
         order_id: None,
