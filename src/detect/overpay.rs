@@ -48,7 +48,7 @@ pub fn detect(ctx: &Ctx) -> Vec<Flagged> {
         for (k, &i) in idx.iter().enumerate() {
             if let Some(r) = refs[k] {
                 let z = (fills[i].price.to_f64() / r.to_f64()).ln().abs() / scale;
-                if !(z >= ctx.cfg.overpay.min_robust_z) {
+                if z.is_nan() || z < ctx.cfg.overpay.min_robust_z {
                     refs[k] = None;
                 }
             }
