@@ -10,7 +10,7 @@
 
 use crate::analysis::Analysis;
 use crate::decimal::Dec;
-use crate::detect::finding::{Evidence, Finding, Table};
+use crate::detect::finding::{Evidence, Finding, Severity, Table};
 use crate::model::{Category, InputSummary, TimeMs};
 use crate::report::base64;
 use crate::timefmt::human;
@@ -86,9 +86,18 @@ fn view(a: &Analysis) -> J {
         .min()
         .zip(d.incidents.iter().map(|i| i.end).max())
         .map(|(s, e)| format!("{} – {}", human(s), human(e)));
+    // Only TXIDs of the incidents worth a support ticket (medium or high);
+    // an ordinary withdrawal noted for information is not one to report.
+    let serious: BTreeSet<&str> = d
+        .incidents
+        .iter()
+        .filter(|i| i.severity >= Severity::Medium)
+        .flat_map(|i| i.findings.iter().map(String::as_str))
+        .collect();
     let txids: BTreeSet<&str> = d
         .findings
         .iter()
+        .filter(|f| f.severity >= Severity::Medium || serious.contains(f.id.as_str()))
         .flat_map(|f| f.txids.iter().map(String::as_str))
         .collect();
     json!({
