@@ -28,7 +28,14 @@ pub struct SniffOptions {
     pub direction: Option<crate::model::Direction>,
 }
 
-pub fn sniff(display: &str, grid: &Grid, opts: &SniffOptions) -> Result<Sniffed, Error> {
+/// Sniff one file. `archive` names the `.zip` the file was read from: its
+/// name's offset and direction apply when the file's own name says nothing.
+pub fn sniff(
+    display: &str,
+    archive: Option<&str>,
+    grid: &Grid,
+    opts: &SniffOptions,
+) -> Result<Sniffed, Error> {
     let mut fields = Vec::with_capacity(grid.header.len());
     let mut header_tz: Option<String> = None;
     let mut time_header = String::new();
@@ -55,10 +62,11 @@ pub fn sniff(display: &str, grid: &Grid, opts: &SniffOptions) -> Result<Sniffed,
             "see the README's list of supported exports; use --skip-errors to continue without it",
         )
     })?;
-    let kind = direction_kind(display, layout, opts)?;
+    let kind = direction_kind(display, archive, layout, opts)?;
     let mut warnings = Vec::new();
     let (tz, tz_note) = decide_tz(
         display,
+        archive,
         header_tz.as_deref(),
         &time_header,
         opts,
@@ -74,13 +82,19 @@ pub fn sniff(display: &str, grid: &Grid, opts: &SniffOptions) -> Result<Sniffed,
     })
 }
 
-fn direction_kind(display: &str, layout: &Layout, opts: &SniffOptions) -> Result<FileKind, Error> {
+fn direction_kind(
+    display: &str,
+    archive: Option<&str>,
+    layout: &Layout,
+    opts: &SniffOptions,
+) -> Result<FileKind, Error> {
     use crate::model::Direction;
+    let named = direction_from_name(display).or_else(|| archive.and_then(direction_from_name));
     match layout.direction {
         DirRule::None => Ok(layout.kind),
         DirRule::Deposit => Ok(FileKind::Deposits),
         DirRule::Withdrawal => Ok(FileKind::Withdrawals),
-        DirRule::FromFileName => match (direction_from_name(display), opts.direction) {
+        DirRule::FromFileName => match (named, opts.direction) {
             (Some(Direction::Deposit), _) => Ok(FileKind::Deposits),
             (Some(Direction::Withdrawal), _) => Ok(FileKind::Withdrawals),
             (None, Some(Direction::Deposit)) => Ok(FileKind::Deposits),
@@ -173,6 +187,7 @@ pub fn parse_offset(s: &str) -> Option<i32> {
 
 fn decide_tz(
     display: &str,
+    archive: Option<&str>,
     header_tz: Option<&str>,
     time_header: &str,
     opts: &SniffOptions,
@@ -193,6 +208,12 @@ fn decide_tz(
         return (
             TzSpec::Fixed(secs),
             format!("{} (from the file name)", TzSpec::Fixed(secs)),
+        );
+    }
+    if let Some(secs) = archive.and_then(offset_from_name) {
+        return (
+            TzSpec::Fixed(secs),
+            format!("{} (from the archive name)", TzSpec::Fixed(secs)),
         );
     }
     if let Some(tz) = &opts.tz {
@@ -237,6 +258,36 @@ mod tests {
         );
         assert_eq!(offset_from_name("plain.csv"), None);
         assert_eq!(parse_offset("+15"), None);
+    }
+
+    #[test]
+    fn archive_name_gives_offset_and_direction_the_member_name_lacks() {
+        let grid = Grid {
+            header: "Date,Coin,Amount,TransactionFee,Address,TXID,SourceAddress,PaymentID,Status"
+                .split(',')
+                .map(String::from)
+                .collect(),
+            header_row: 1,
+            ..Grid::default()
+        };
+        let opts = SniffOptions::default();
+        let archive = "Binance-Withdraw-History-202601011200(UTC--6)_ab.zip";
+        let member = format!("{archive}/part-00000-1.csv");
+        let s = sniff(&member, Some(archive), &grid, &opts).unwrap();
+        assert_eq!(s.kind, FileKind::Withdrawals);
+        assert_eq!(s.tz, TzSpec::Fixed(-6 * 3600));
+        assert!(
+            s.tz_note.ends_with("(from the archive name)"),
+            "{}",
+            s.tz_note
+        );
+        // The member's own name wins over the archive's.
+        let own = format!("{archive}/Deposit(UTC+2).csv");
+        let s = sniff(&own, Some(archive), &grid, &opts).unwrap();
+        assert_eq!(s.kind, FileKind::Deposits);
+        assert_eq!(s.tz, TzSpec::Fixed(2 * 3600));
+        // Without the archive the member's name says neither: refused.
+        assert!(sniff(&member, None, &grid, &opts).is_err());
     }
 
     #[test]

@@ -5,6 +5,7 @@ pub mod amount;
 pub mod convert;
 pub mod dedup;
 pub mod file;
+pub mod frames;
 pub mod operations;
 pub mod orders;
 pub mod statement;
