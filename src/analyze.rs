@@ -3,14 +3,13 @@
 
 use crate::analysis::Analysis;
 use crate::assemble::{activity, assemble};
-use crate::cli::{AnalyzeArgs, DirectionArg, LevelArg};
+use crate::cli::{AnalyzeArgs, LevelArg};
 use crate::detect::config::DetectConfig;
 use crate::detect::finding::Severity;
 use crate::error::{exit, Error};
-use crate::ingest::sniff::SniffOptions;
-use crate::ingest::{self, Skipped};
-use crate::model::{Direction, FileKind, InputSummary, Rejection, TimeMs};
-use crate::normalize::{self, dedup::dedup, time::parse_tz_arg, NormalizedFile};
+use crate::ingest::{self, sniff::SniffOptions};
+use crate::model::TimeMs;
+use crate::prepare::{input_name, prepare, sniff_options, Accounts, InputOptions};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -32,18 +31,11 @@ pub struct AnalyzeConfig {
 impl AnalyzeConfig {
     pub fn from_args(a: &AnalyzeArgs) -> Result<AnalyzeConfig, Error> {
         let mut options = BTreeMap::new();
-        let tz = match &a.tz {
-            Some(s) => {
-                options.insert("tz".into(), s.clone());
-                Some(parse_tz_arg(s).map_err(Error::Usage)?)
-            }
-            None => None,
-        };
-        let direction = a.direction.map(|d| match d {
-            DirectionArg::Deposit => Direction::Deposit,
-            DirectionArg::Withdrawal => Direction::Withdrawal,
-        });
-        if let Some(d) = &direction {
+        let sniff = sniff_options(a.tz.as_deref(), a.direction)?;
+        if let Some(s) = &a.tz {
+            options.insert("tz".into(), s.clone());
+        }
+        if let Some(d) = &sniff.direction {
             options.insert("direction".into(), format!("{d:?}").to_lowercase());
         }
         let report_time = match &a.report_time {
@@ -85,13 +77,15 @@ impl AnalyzeConfig {
         }
         let out = match &a.out {
             Some(o) => o.clone(),
-            None => PathBuf::from("reports").join(input_name(&a.paths[0])),
+            None => {
+                PathBuf::from("reports").join(input_name(a.paths.first().map(PathBuf::as_path)))
+            }
         };
         Ok(AnalyzeConfig {
             paths: a.paths.clone(),
             out,
             account: a.account.clone(),
-            sniff: SniffOptions { tz, direction },
+            sniff,
             report_time,
             fail_on,
             detect,
@@ -102,65 +96,29 @@ impl AnalyzeConfig {
     }
 }
 
-/// Name of an input for defaults: a directory's name, or a file's stem.
-fn input_name(p: &std::path::Path) -> String {
-    let p = std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
-    let name = if p.is_dir() {
-        p.file_name()
-    } else {
-        p.file_stem()
-    };
-    name.map(|n| n.to_string_lossy().to_string())
-        .filter(|n| !n.is_empty())
-        .unwrap_or_else(|| "account".into())
-}
-
 /// Run the analysis and return the result (nothing written).
 pub fn analyze(cfg: &AnalyzeConfig) -> Result<Analysis, Error> {
-    let loaded = ingest::load(&cfg.paths, &cfg.sniff, cfg.skip_errors)?;
-    if loaded.files.is_empty() && loaded.unknown.is_empty() {
-        let skipped: Vec<&str> = loaded.ignored.iter().map(|s| s.display.as_str()).collect();
-        return Err(Error::Usage(format!(
-            "no export files (.csv, .xlsx) found in the inputs{}",
-            if skipped.is_empty() {
-                String::new()
-            } else {
-                format!("; not read: {}", skipped.join(", "))
-            }
-        )));
-    }
-    let ids = ingest::user_ids(&loaded.files);
-    let account = match (&cfg.account, ids.as_slice()) {
-        (Some(a), _) => a.clone(),
-        (None, [one]) => one.clone(),
-        (None, []) => input_name(&cfg.paths[0]),
-        (None, many) => {
-            return Err(Error::Usage(format!(
-                "the inputs carry {} different user ids ({}): one analyze run is one account. \
-                 Analyze each account's exports separately, or pass --account NAME to treat them as one account",
-                many.len(),
-                many.join(", ")
-            )))
-        }
-    };
-    let mut files: Vec<NormalizedFile> = Vec::with_capacity(loaded.files.len());
-    for raw in &loaded.files {
-        files.push(normalize::normalize_file(raw, &account, cfg.skip_errors)?);
-    }
-    dedup(&mut files);
-    let asm = assemble(&account, &files);
+    let prep = prepare(
+        &InputOptions {
+            paths: cfg.paths.clone(),
+            sniff: cfg.sniff.clone(),
+            account: cfg.account.clone(),
+            skip_errors: cfg.skip_errors,
+        },
+        Accounts::One,
+    )?;
+    let account = prep.account.clone();
+    let asm = assemble(&account, &prep.files);
     let reconciliation = crate::reconcile::bridge(&account, &asm.book)?;
     let detection = crate::detect::run(&asm.account, &cfg.detect);
-    let mut inputs: Vec<InputSummary> = files.into_iter().map(|f| f.summary).collect();
-    inputs.extend(loaded.unknown.iter().map(|s| unknown_summary(s, &account)));
-    inputs.sort_by(|a, b| a.path.cmp(&b.path));
+    let inputs = prep.summaries();
     let first_time = inputs.iter().filter_map(|i| i.first_time).min();
     let last_time = inputs.iter().filter_map(|i| i.last_time).max();
     let mut book_note = asm.book.notes.join(". ");
-    if !loaded.ignored.is_empty() {
-        let names: Vec<&str> = loaded.ignored.iter().map(|s| s.display.as_str()).collect();
+    if !prep.ignored.is_empty() {
+        let names: Vec<&str> = prep.ignored.iter().map(|s| s.display.as_str()).collect();
         book_note.push_str(&format!(
-            ". Not read (not .csv/.xlsx): {}",
+            ". Not read (not .csv/.xlsx/.zip, or not an export): {}",
             names.join(", ")
         ));
     }
@@ -177,35 +135,6 @@ pub fn analyze(cfg: &AnalyzeConfig) -> Result<Analysis, Error> {
         reconciliation,
         book_note,
     })
-}
-
-/// An input refused with --skip-errors: every data line counted as rejected.
-fn unknown_summary(s: &Skipped, account: &str) -> InputSummary {
-    let rows = s.lines.saturating_sub(1);
-    InputSummary {
-        path: s.display.clone(),
-        sha256: s.sha256.clone().unwrap_or_default(),
-        kind: FileKind::Unknown,
-        layout: "unknown".into(),
-        account: account.to_string(),
-        time_zone: "unknown".into(),
-        first_time: None,
-        last_time: None,
-        rows_read: rows,
-        rows_normalized: 0,
-        rows_rejected: rows,
-        rows_duplicate: 0,
-        rows_ignored: 0,
-        rejections: vec![Rejection {
-            row: 1,
-            column: None,
-            reason: format!(
-                "file not recognized, none of its {rows} data row(s) used: {}",
-                s.reason
-            ),
-        }],
-        warnings: Vec::new(),
-    }
 }
 
 /// The `analyze` command: analyze, render, write; exit code per --fail-on.

@@ -8,7 +8,7 @@ use std::path::PathBuf;
     name = "binance-forensics",
     version,
     about = "Offline forensic analysis of Binance account exports after an API-key leak",
-    after_help = "Examples:\n  binance-forensics analyze samples/compromised --out reports/compromised\n  binance-forensics samples --out samples --seed 7\n\nExit codes: 0 success; 1 a finding at or above --fail-on; 2 usage or input error; 3 internal error."
+    after_help = "Examples:\n  binance-forensics analyze samples/compromised --out reports/compromised\n  binance-forensics inspect samples/compromised\n  binance-forensics normalize samples/compromised --out tables --format parquet\n  binance-forensics samples --out samples --seed 7\n\nExit codes: 0 success; 1 a finding at or above --fail-on; 2 usage or input error; 3 internal error."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -19,8 +19,68 @@ pub struct Cli {
 pub enum Command {
     /// Analyze one account's exports and write an evidence report.
     Analyze(AnalyzeArgs),
+    /// Show what each input file is and how its rows were read (nothing written).
+    Inspect(InspectArgs),
+    /// Write the canonical tables as Parquet or CSV for DuckDB, pandas or polars.
+    Normalize(NormalizeArgs),
     /// Generate a realistic compromised account's exports (deterministic).
     Samples(SamplesArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TableFormat {
+    Parquet,
+    Csv,
+}
+
+#[derive(Debug, Args)]
+pub struct InspectArgs {
+    /// Export files, .zip archives or directories (read recursively).
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Time zone of files whose times carry no offset (IANA name or +HH:MM).
+    #[arg(long)]
+    pub tz: Option<String>,
+    /// Direction of deposit/withdrawal files whose name does not say.
+    #[arg(long, value_enum)]
+    pub direction: Option<DirectionArg>,
+    /// Account id [default: the User_ID in the exports].
+    #[arg(long)]
+    pub account: Option<String>,
+    /// Continue past bad rows and unrecognized files, counting and listing them.
+    #[arg(long)]
+    pub skip_errors: bool,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct NormalizeArgs {
+    /// Export files, .zip archives or directories (read recursively).
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Output directory: DIR/<table>/account=<id>/part-0.<format>.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Table file format.
+    #[arg(long, value_enum, default_value_t = TableFormat::Parquet)]
+    pub format: TableFormat,
+    /// Account id [default: the User_ID in the exports, else the first input's name].
+    #[arg(long)]
+    pub account: Option<String>,
+    /// Time zone of files whose times carry no offset (IANA name or +HH:MM).
+    #[arg(long)]
+    pub tz: Option<String>,
+    /// Direction of deposit/withdrawal files whose name does not say.
+    #[arg(long, value_enum)]
+    pub direction: Option<DirectionArg>,
+    /// Continue past bad rows and unrecognized files, counting and listing them.
+    #[arg(long)]
+    pub skip_errors: bool,
+    /// Print nothing but errors.
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -39,7 +99,7 @@ pub enum LevelArg {
 
 #[derive(Debug, Args)]
 pub struct AnalyzeArgs {
-    /// Export files or directories (CSV, XLSX; directories are read recursively).
+    /// Export files, .zip archives or directories (CSV, XLSX, ZIP; directories are read recursively).
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
     /// Output directory [default: reports/<name of the first input>].

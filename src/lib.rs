@@ -13,8 +13,11 @@ pub mod decimal;
 pub mod detect;
 pub mod error;
 pub mod ingest;
+pub mod inspect_cmd;
 pub mod model;
 pub mod normalize;
+pub mod normalize_cmd;
+pub mod prepare;
 pub mod reconcile;
 pub mod report;
 pub mod samples;
@@ -29,6 +32,8 @@ pub use error::Error;
 pub fn run(cli: cli::Cli) -> Result<i32, Error> {
     match cli.command {
         cli::Command::Analyze(a) => analyze::run(&a),
+        cli::Command::Inspect(a) => inspect_cmd::run(&a),
+        cli::Command::Normalize(a) => normalize_cmd::run(&a),
         cli::Command::Samples(s) => samples_cmd::run(&s),
     }
 }

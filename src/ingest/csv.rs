@@ -30,6 +30,16 @@ pub fn read_csv(display: &str, bytes: &[u8]) -> Result<Grid, Error> {
         ..Grid::default()
     };
     let body = &text[header_offset..];
+    if let Some(open) = open_quote_line(body, delimiter) {
+        return Err(Error::input(
+            display,
+            Some(grid.header_row.saturating_add(open)),
+            None,
+            "",
+            "the file ends inside a quoted field that opens on this line: it looks cut off",
+            "copy or download the export again; a complete export closes every quote",
+        ));
+    }
     let mut rdr = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .has_headers(false)
@@ -69,14 +79,7 @@ pub fn read_csv(display: &str, bytes: &[u8]) -> Result<Grid, Error> {
         seen_byte = byte.max(seen_byte);
         let row_no = u32::try_from(seen_line).unwrap_or(u32::MAX);
         if rec.as_slice().len() > MAX_LINE_BYTES {
-            return Err(Error::input(
-                display,
-                Some(row_no),
-                None,
-                "",
-                &format!("line longer than {} bytes", MAX_LINE_BYTES),
-                "this does not look like a Binance export; check the file",
-            ));
+            return Err(too_long(display, row_no));
         }
         let mut cells: Vec<String> = rec.iter().map(|c| c.to_string()).collect();
         if cells.len() == 1 && n_cols > 1 && cells[0].contains(delimiter as char) {
@@ -91,6 +94,50 @@ pub fn read_csv(display: &str, bytes: &[u8]) -> Result<Grid, Error> {
         grid.row_nos.push(row_no);
     }
     Ok(grid)
+}
+
+/// The line (1-based within `text`) of a quoted field that is never closed,
+/// read the way the CSV reader does: a quote opens a field only at its start,
+/// `""` inside quotes is a quote.
+fn open_quote_line(text: &str, delimiter: u8) -> Option<u32> {
+    let b = text.as_bytes();
+    let (mut quoted, mut field_start) = (false, true);
+    let (mut line, mut open) = (1u32, 0u32);
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        if quoted {
+            if c == b'"' {
+                if b.get(i + 1) == Some(&b'"') {
+                    i += 1;
+                } else {
+                    quoted = false;
+                }
+            }
+        } else {
+            if c == b'"' && field_start {
+                quoted = true;
+                open = line;
+            }
+            field_start = c == delimiter || c == b'\n' || c == b'\r';
+        }
+        if c == b'\n' {
+            line = line.saturating_add(1);
+        }
+        i += 1;
+    }
+    quoted.then_some(open)
+}
+
+fn too_long(display: &str, line: u32) -> Error {
+    Error::input(
+        display,
+        Some(line),
+        None,
+        "",
+        &format!("line longer than {MAX_LINE_BYTES} bytes"),
+        "this does not look like a Binance export; check the file",
+    )
 }
 
 /// Newlines in `text[from..to]` (0 when the range is empty or invalid).
@@ -154,6 +201,9 @@ fn find_header(display: &str, text: &str) -> Result<(usize, u8, Vec<String>, usi
         }
         let line = raw.trim_end_matches(['\n', '\r']);
         let next = offset + raw.len();
+        if line.len() > MAX_LINE_BYTES {
+            return Err(too_long(display, idx as u32 + 1));
+        }
         if !line.trim().is_empty() {
             lines.push((idx, line, next));
             for delim in [b',', b';', b'\t'] {
@@ -234,6 +284,27 @@ mod tests {
         let g = read_csv("s.csv", semi.as_bytes()).unwrap();
         assert_eq!(g.delimiter, b';');
         assert_eq!(g.rows[0][5], "10,5");
+    }
+
+    #[test]
+    fn refuses_a_file_cut_inside_a_quoted_field() {
+        let head = "Date(UTC),Pair,Side,Price,Executed,Amount,Fee\n";
+        let ok = "2022-02-18 13:24:05,ADABTC,BUY,\"1,500.5\",1ADA,2BTC,0.1BNB\n";
+        // Line 1 header, line 2 complete, line 3 cut after the opening quote.
+        let cut = format!("{head}{ok}2022-02-18 13:24:06,ADABTC,BUY,\"1,5");
+        let e = read_csv("t.csv", cut.as_bytes()).unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("t.csv line 3: the file ends inside a quoted field"),
+            "{e}"
+        );
+        // Doubled quotes inside a field and whole-line quoting are closed.
+        let whole =
+            format!("{head}\"2022-02-18 13:24:05,ADABTC,BUY,\"\"1,5\"\",1ADA,2BTC,0.1BNB\"\n");
+        assert_eq!(read_csv("t.csv", whole.as_bytes()).unwrap().rows.len(), 1);
+        // A quote inside an unquoted field is a plain character.
+        assert_eq!(open_quote_line("a,b\"c\n", b','), None);
+        assert_eq!(open_quote_line("a,\"b\n\nc", b','), Some(1));
     }
 
     #[test]

@@ -1,8 +1,10 @@
 //! Input files → raw cell grids with their kind, layout and time zone.
-//! Directories are walked recursively in sorted order; only `.csv` and
-//! `.xlsx` files are read (others are listed as skipped).
+//! Directories are walked recursively in sorted order; only `.csv`, `.xlsx`
+//! and `.zip` files are read (others are listed as skipped). The `.csv` and
+//! `.xlsx` members of a `.zip` are read in memory as `archive.zip/member.csv`.
 
 pub mod aliases;
+pub mod archive;
 pub mod csv;
 pub mod grid;
 pub mod layouts;
@@ -39,14 +41,25 @@ pub struct Skipped {
     pub reason: String,
 }
 
+/// A `.zip` input: its hash and the members read from it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArchiveInfo {
+    pub display: String,
+    pub sha256: String,
+    /// Display names of the members read (`archive.zip/member.csv`).
+    pub members: Vec<String>,
+}
+
 /// Everything read from the inputs.
 #[derive(Debug, Default)]
 pub struct Loaded {
     pub files: Vec<RawFile>,
     /// Files refused with `--skip-errors` (kind `unknown`).
     pub unknown: Vec<Skipped>,
-    /// Files in input directories that are not .csv/.xlsx (not read).
+    /// Files in input directories or archives that are not .csv/.xlsx (not read).
     pub ignored: Vec<Skipped>,
+    /// The `.zip` inputs, in input order.
+    pub archives: Vec<ArchiveInfo>,
 }
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
@@ -130,14 +143,14 @@ fn walk(
             .extension()
             .map(|e| e.to_string_lossy().to_lowercase())
             .unwrap_or_default();
-        if ext == "csv" || ext == "xlsx" {
+        if ext == "csv" || ext == "xlsx" || ext == "zip" {
             out.push((rel, p));
         } else {
             skipped.push(Skipped {
                 display: rel,
                 sha256: None,
                 lines: 0,
-                reason: format!("not a .csv or .xlsx file (.{ext})"),
+                reason: format!("not a .csv, .xlsx or .zip file (.{ext})"),
             });
         }
     }
@@ -153,40 +166,169 @@ pub fn load(inputs: &[PathBuf], opts: &SniffOptions, skip_errors: bool) -> Resul
         ..Loaded::default()
     };
     for (path, display) in paths {
-        let bytes = std::fs::read(&path).map_err(|e| {
-            Error::input(
-                &display,
-                None,
-                None,
-                "",
-                &format!("cannot read the file: {e}"),
-                "check the path and permissions",
-            )
-        })?;
+        if is_zip_name(&display) {
+            load_archive(&path, &display, opts, skip_errors, &mut loaded)?;
+            continue;
+        }
+        let bytes = std::fs::read(&path).map_err(|e| read_error(&display, &e))?;
         let sha = sha256_hex(&bytes);
-        match read_one(&display, &bytes, opts) {
-            Ok((grid, sniffed)) => loaded.files.push(RawFile {
+        add_file(display, None, bytes, sha, opts, skip_errors, &mut loaded)?;
+    }
+    loaded.ignored.sort_by(|a, b| a.display.cmp(&b.display));
+    Ok(loaded)
+}
+
+fn is_zip_name(display: &str) -> bool {
+    display.to_lowercase().ends_with(".zip")
+}
+
+fn read_error(display: &str, e: &std::io::Error) -> Error {
+    Error::input(
+        display,
+        None,
+        None,
+        "",
+        &format!("cannot read the file: {e}"),
+        "check the path and permissions",
+    )
+}
+
+/// Read one file's bytes into `loaded` (or its refusal, with `skip_errors`).
+fn add_file(
+    display: String,
+    archive: Option<&ArchiveInfo>,
+    bytes: Vec<u8>,
+    sha: String,
+    opts: &SniffOptions,
+    skip_errors: bool,
+    loaded: &mut Loaded,
+) -> Result<(), Error> {
+    match read_one(&display, archive.map(|a| a.display.as_str()), &bytes, opts) {
+        Ok((grid, mut sniffed)) => {
+            if let Some(a) = archive {
+                sniffed.warnings.push(crate::model::Warning {
+                    code: "archive-member".into(),
+                    row: None,
+                    message: format!(
+                        "read in memory from the archive `{}` (sha256 {})",
+                        a.display, a.sha256
+                    ),
+                });
+            }
+            loaded.files.push(RawFile {
                 display,
                 sha256: sha,
                 grid,
                 sniffed,
-            }),
-            Err(e) if skip_errors && matches!(e, Error::Input(_)) => loaded.unknown.push(Skipped {
-                lines: bytes
-                    .split(|&b| b == b'\n')
-                    .filter(|l| !l.iter().all(u8::is_ascii_whitespace))
-                    .count() as u64,
-                display,
-                sha256: Some(sha),
-                reason: e.to_string(),
-            }),
-            Err(e) => return Err(e),
+            });
         }
+        Err(e) if skip_errors && matches!(e, Error::Input(_)) => loaded.unknown.push(Skipped {
+            lines: bytes
+                .split(|&b| b == b'\n')
+                .filter(|l| !l.iter().all(u8::is_ascii_whitespace))
+                .count() as u64,
+            display,
+            sha256: Some(sha),
+            reason: e.to_string(),
+        }),
+        Err(e) => return Err(e),
     }
-    Ok(loaded)
+    Ok(())
 }
 
-fn read_one(display: &str, bytes: &[u8], opts: &SniffOptions) -> Result<(Grid, Sniffed), Error> {
+/// Read the `.csv`/`.xlsx` members of a `.zip` without unpacking it.
+fn load_archive(
+    path: &Path,
+    display: &str,
+    opts: &SniffOptions,
+    skip_errors: bool,
+    loaded: &mut Loaded,
+) -> Result<(), Error> {
+    let sha = sha256_file(path).map_err(|e| read_error(display, &e))?;
+    let file = std::fs::File::open(path).map_err(|e| read_error(display, &e))?;
+    let entries = match archive::read_entries(
+        display,
+        std::io::BufReader::new(file),
+        &archive::LIMITS,
+        skip_errors,
+    ) {
+        Ok(entries) => entries,
+        Err(e) if skip_errors && matches!(e, Error::Input(_)) => {
+            loaded.unknown.push(Skipped {
+                display: display.to_string(),
+                sha256: Some(sha),
+                lines: 0,
+                reason: e.to_string(),
+            });
+            return Ok(());
+        }
+        Err(e) => return Err(e),
+    };
+    let mut info = ArchiveInfo {
+        display: display.to_string(),
+        sha256: sha,
+        members: Vec::new(),
+    };
+    for entry in &entries {
+        if let archive::Entry::Member { name, .. } = entry {
+            info.members.push(format!("{display}/{name}"));
+        }
+    }
+    for entry in entries {
+        match entry {
+            archive::Entry::Member {
+                name,
+                bytes: Ok(bytes),
+            } => {
+                let sha = sha256_hex(&bytes);
+                let member = format!("{display}/{name}");
+                add_file(member, Some(&info), bytes, sha, opts, skip_errors, loaded)?;
+            }
+            // Only returned with `skip_errors`.
+            archive::Entry::Member {
+                name,
+                bytes: Err(e),
+            } => loaded.unknown.push(Skipped {
+                display: format!("{display}/{name}"),
+                // The member was never read: the archive's hash stands for it.
+                sha256: Some(info.sha256.clone()),
+                lines: 0,
+                reason: format!("{e} (not read: the sha256 listed is the archive's)"),
+            }),
+            archive::Entry::Skipped { name, reason } => loaded.ignored.push(Skipped {
+                display: format!("{display}/{name}"),
+                sha256: None,
+                lines: 0,
+                reason,
+            }),
+        }
+    }
+    loaded.archives.push(info);
+    Ok(())
+}
+
+/// sha256 of a file, read in chunks.
+fn sha256_file(path: &Path) -> std::io::Result<String> {
+    use std::io::Read;
+    let mut f = std::fs::File::open(path)?;
+    let mut h = Sha256::new();
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        let n = f.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        h.update(&buf[..n]);
+    }
+    Ok(h.finalize().iter().map(|b| format!("{b:02x}")).collect())
+}
+
+fn read_one(
+    display: &str,
+    archive: Option<&str>,
+    bytes: &[u8],
+    opts: &SniffOptions,
+) -> Result<(Grid, Sniffed), Error> {
     let is_zip = bytes.starts_with(b"PK\x03\x04");
     let is_xlsx_name = display.to_lowercase().ends_with(".xlsx");
     let grid = if is_zip || is_xlsx_name {
@@ -194,7 +336,7 @@ fn read_one(display: &str, bytes: &[u8], opts: &SniffOptions) -> Result<(Grid, S
     } else {
         csv::read_csv(display, bytes)?
     };
-    let sniffed = sniff::sniff(display, &grid, opts)?;
+    let sniffed = sniff::sniff(display, archive, &grid, opts)?;
     Ok((grid, sniffed))
 }
 

@@ -31,7 +31,14 @@ pub struct SniffOptions {
     pub direction: Option<crate::model::Direction>,
 }
 
-pub fn sniff(display: &str, grid: &Grid, opts: &SniffOptions) -> Result<Sniffed, Error> {
+/// Sniff one file. `archive` names the `.zip` the file was read from: its
+/// name's offset and direction apply when the file's own name says nothing.
+pub fn sniff(
+    display: &str,
+    archive: Option<&str>,
+    grid: &Grid,
+    opts: &SniffOptions,
+) -> Result<Sniffed, Error> {
     let mut warnings = Vec::new();
     let (layout, fields) = match resolve_header(&grid.header) {
         Some(r) => (r.layout, r.fields),
@@ -63,9 +70,10 @@ pub fn sniff(display: &str, grid: &Grid, opts: &SniffOptions) -> Result<Sniffed,
         .map(|c| split_header(c))
         .unwrap_or_default();
     let layout = super::layouts_fiat::variant_by_time_header(layout, &time_header);
-    let kind = direction_kind(display, layout, opts)?;
+    let kind = direction_kind(display, archive, layout, opts)?;
     let (tz, tz_note) = decide_tz(
         display,
+        archive,
         header_tz.as_deref(),
         &time_header,
         opts,
@@ -81,13 +89,19 @@ pub fn sniff(display: &str, grid: &Grid, opts: &SniffOptions) -> Result<Sniffed,
     })
 }
 
-fn direction_kind(display: &str, layout: &Layout, opts: &SniffOptions) -> Result<FileKind, Error> {
+fn direction_kind(
+    display: &str,
+    archive: Option<&str>,
+    layout: &Layout,
+    opts: &SniffOptions,
+) -> Result<FileKind, Error> {
     use crate::model::Direction;
     let direction = match layout.direction {
         DirRule::None => return Ok(layout.kind),
         DirRule::Deposit => Direction::Deposit,
         DirRule::Withdrawal => Direction::Withdrawal,
         DirRule::FromFileName => direction_from_name(display)
+            .or_else(|| archive.and_then(direction_from_name))
             .or(opts.direction)
             .ok_or_else(|| {
                 Error::input(
@@ -203,6 +217,7 @@ pub fn parse_offset(s: &str) -> Option<i32> {
 
 fn decide_tz(
     display: &str,
+    archive: Option<&str>,
     header_tz: Option<&str>,
     time_header: &str,
     opts: &SniffOptions,
@@ -236,6 +251,12 @@ fn decide_tz(
         return (
             TzSpec::Fixed(secs),
             format!("{} (from the file name)", TzSpec::Fixed(secs)),
+        );
+    }
+    if let Some(secs) = archive.and_then(offset_from_name) {
+        return (
+            TzSpec::Fixed(secs),
+            format!("{} (from the archive name)", TzSpec::Fixed(secs)),
         );
     }
     if let Some(tz) = &opts.tz {
@@ -280,6 +301,36 @@ mod tests {
         );
         assert_eq!(offset_from_name("plain.csv"), None);
         assert_eq!(parse_offset("+15"), None);
+    }
+
+    #[test]
+    fn archive_name_gives_offset_and_direction_the_member_name_lacks() {
+        let grid = Grid {
+            header: "Date,Coin,Amount,TransactionFee,Address,TXID,SourceAddress,PaymentID,Status"
+                .split(',')
+                .map(String::from)
+                .collect(),
+            header_row: 1,
+            ..Grid::default()
+        };
+        let opts = SniffOptions::default();
+        let archive = "Binance-Withdraw-History-202601011200(UTC--6)_ab.zip";
+        let member = format!("{archive}/part-00000-1.csv");
+        let s = sniff(&member, Some(archive), &grid, &opts).unwrap();
+        assert_eq!(s.kind, FileKind::Withdrawals);
+        assert_eq!(s.tz, TzSpec::Fixed(-6 * 3600));
+        assert!(
+            s.tz_note.ends_with("(from the archive name)"),
+            "{}",
+            s.tz_note
+        );
+        // The member's own name wins over the archive's.
+        let own = format!("{archive}/Deposit(UTC+2).csv");
+        let s = sniff(&own, Some(archive), &grid, &opts).unwrap();
+        assert_eq!(s.kind, FileKind::Deposits);
+        assert_eq!(s.tz, TzSpec::Fixed(2 * 3600));
+        // Without the archive the member's name says neither: refused.
+        assert!(sniff(&member, None, &grid, &opts).is_err());
     }
 
     #[test]

@@ -8,6 +8,7 @@ pub mod dedup;
 pub mod earn;
 pub mod fiat;
 pub mod file;
+pub mod frames;
 pub mod futures_trades;
 pub mod futures_transactions;
 pub mod margin;

@@ -1,0 +1,191 @@
+//! Hostile and broken inputs: each is refused with exit 2 and one line
+//! naming the file (or, for a header-only export, read as 0 rows), by both
+//! `analyze` and `inspect`, and never panics.
+
+use std::io::{Cursor, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const STATEMENT: &str = "User_ID,UTC_Time,Account,Operation,Coin,Change,Remark\n";
+const TRADES: &str = "Date(UTC),Pair,Side,Price,Executed,Amount,Fee\n";
+
+fn run(cmd: &str, input: &Path, out: &Path) -> Output {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_binance-forensics"));
+    c.arg(cmd).arg(input);
+    if cmd == "analyze" {
+        c.arg("--out").arg(out).arg("-q");
+    }
+    c.output().unwrap()
+}
+
+fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, bytes).unwrap();
+    p
+}
+
+/// Both commands refuse `name` with exit 2 and one line that names it and
+/// contains `what`; no report is written.
+fn refused(name: &str, bytes: &[u8], what: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(dir.path(), name, bytes);
+    for cmd in ["analyze", "inspect"] {
+        let out = dir.path().join("out");
+        let o = run(cmd, &p, &out);
+        let e = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{cmd} {name}: {e}");
+        assert!(!e.contains("panicked"), "{cmd} {name}: {e}");
+        assert_eq!(e.lines().count(), 1, "{cmd} {name}: {e}");
+        assert!(
+            e.starts_with(&format!("error: {}", p.display())),
+            "{cmd}: {e}"
+        );
+        assert!(e.contains(what), "{cmd} {name}: {e}");
+        assert!(!out.join("findings.json").exists());
+        assert!(o.stdout.is_empty(), "{cmd} {name}");
+    }
+}
+
+#[test]
+fn truncated_mid_line() {
+    let text = format!(
+        "{STATEMENT}1,2024-01-01 00:00:00,Spot,Deposit,USDT,10,\n1,2024-01-02 00:00:00,Spot,Dep"
+    );
+    // Line 3 stops in the Operation column: its Coin is missing.
+    refused(
+        "cut.csv",
+        text.as_bytes(),
+        "line 3, column `Coin`: empty value where one is required",
+    );
+}
+
+#[test]
+fn truncated_mid_quote() {
+    let text = format!(
+        "{TRADES}2022-02-18 13:24:05,ADABTC,BUY,\"1,500.5\",1ADA,2BTC,0.1BNB\n2022-02-18 13:24:06,ADABTC,BUY,\"1,5"
+    );
+    refused(
+        "cutquote.csv",
+        text.as_bytes(),
+        "line 3: the file ends inside a quoted field",
+    );
+}
+
+/// Deterministic noise (a linear congruential generator), no NUL-free
+/// guarantee either way.
+fn garbage(n: usize) -> Vec<u8> {
+    let mut x: u32 = 12345;
+    (0..n)
+        .map(|_| {
+            x = x.wrapping_mul(1_103_515_245).wrapping_add(12345);
+            (x >> 16) as u8
+        })
+        .collect()
+}
+
+#[test]
+fn binary_garbage() {
+    refused("noise.csv", &garbage(64 << 10), "not a text CSV file");
+    refused(
+        "noise.xlsx",
+        &garbage(64 << 10),
+        "cannot open as a spreadsheet",
+    );
+    refused(
+        "noise.zip",
+        &garbage(64 << 10),
+        "cannot open as a zip archive",
+    );
+}
+
+#[test]
+fn empty_file() {
+    refused("empty.csv", b"", "the file is empty");
+}
+
+#[test]
+fn xlsx_that_is_not_a_zip() {
+    refused(
+        "report.xlsx",
+        STATEMENT.as_bytes(),
+        "cannot open as a spreadsheet",
+    );
+}
+
+#[test]
+fn truncated_zip_and_xlsx() {
+    let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    w.start_file("s.csv", zip::write::SimpleFileOptions::default())
+        .unwrap();
+    w.write_all(STATEMENT.repeat(200).as_bytes()).unwrap();
+    let z = w.finish().unwrap().into_inner();
+    let half = &z[..z.len() / 2];
+    refused("half.zip", half, "cannot open as a zip archive");
+    refused("half.xlsx", half, "cannot open as a spreadsheet");
+}
+
+#[test]
+fn a_line_of_10_mb() {
+    let long = "9".repeat(10 << 20);
+    let text = format!("{STATEMENT}1,2024-01-01 00:00:00,Spot,Deposit,USDT,{long},\n");
+    refused(
+        "long.csv",
+        text.as_bytes(),
+        "line 2: line longer than 1048576 bytes",
+    );
+    // Before the header it is no preamble either.
+    let text = format!("{long}\n{STATEMENT}");
+    refused(
+        "longhead.csv",
+        text.as_bytes(),
+        "line 1: line longer than 1048576 bytes",
+    );
+    // Without a header at all the message quotes only the line's start.
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(dir.path(), "nohead.csv", "9".repeat(1000).as_bytes());
+    let o = run("inspect", &p, dir.path());
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(e.contains("no known Binance export header"), "{e}");
+    assert!(e.len() < 600, "{} bytes", e.len());
+}
+
+#[test]
+fn zip_bomb() {
+    // 100 MiB of zeros deflate to about 100 KiB (~1030:1).
+    let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    w.start_file("zeros.csv", zip::write::SimpleFileOptions::default())
+        .unwrap();
+    w.write_all(&vec![0u8; 100 << 20]).unwrap();
+    let z = w.finish().unwrap().into_inner();
+    let start = std::time::Instant::now();
+    refused("bomb.zip", &z, "zip bomb");
+    // Two runs, each refused from the declared sizes before decompressing.
+    assert!(start.elapsed().as_secs() < 20, "{:?}", start.elapsed());
+}
+
+#[test]
+fn header_only_export_is_valid_with_zero_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(dir.path(), "quiet.csv", STATEMENT.as_bytes());
+    let out = dir.path().join("out");
+    let o = run("analyze", &p, &out);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("findings.json")).unwrap()).unwrap();
+    assert_eq!(doc["inputs"][0]["rows_read"], 0);
+    assert_eq!(doc["inputs"][0]["kind"], "statement");
+    let o = run("inspect", &p, dir.path());
+    assert_eq!(o.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        text.contains("rows:       read 0 = normalized 0 + rejected 0 + duplicate 0 + ignored 0"),
+        "{text}"
+    );
+    assert!(o.stderr.is_empty());
+}
