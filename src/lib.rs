@@ -17,6 +17,7 @@ pub mod inspect_cmd;
 pub mod model;
 pub mod normalize;
 pub mod normalize_cmd;
+pub mod parallel;
 pub mod prepare;
 pub mod reconcile;
 pub mod report;

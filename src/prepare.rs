@@ -60,7 +60,14 @@ pub fn sniff_options(
 
 /// Read, normalize and merge the inputs.
 pub fn prepare(opts: &InputOptions, accounts: Accounts) -> Result<Prepared, Error> {
-    let loaded = ingest::load(&opts.paths, &opts.sniff, opts.skip_errors)?;
+    // Each file is normalized as soon as it is read and its cell grid dropped:
+    // peak memory is the normalized rows plus the grids being read.
+    let each = |raw: ingest::RawFile| {
+        let ids = ingest::file_user_ids(&raw);
+        let file = normalize::normalize_file(&raw, "", opts.skip_errors)?;
+        Ok::<_, Error>((file, ids))
+    };
+    let loaded = ingest::load_with(&opts.paths, &opts.sniff, opts.skip_errors, &each)?;
     if loaded.files.is_empty() && loaded.unknown.is_empty() {
         let skipped: Vec<&str> = loaded.ignored.iter().map(|s| s.display.as_str()).collect();
         return Err(Error::Usage(format!(
@@ -72,7 +79,13 @@ pub fn prepare(opts: &InputOptions, accounts: Accounts) -> Result<Prepared, Erro
             }
         )));
     }
-    let ids = ingest::user_ids(&loaded.files);
+    let ids: Vec<String> = loaded
+        .files
+        .iter()
+        .flat_map(|(_, ids)| ids.iter().cloned())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
     let account = match (&opts.account, ids.as_slice()) {
         (Some(a), _) => a.clone(),
         (None, [one]) => one.clone(),
@@ -88,8 +101,9 @@ pub fn prepare(opts: &InputOptions, accounts: Accounts) -> Result<Prepared, Erro
         }
     };
     let mut files: Vec<NormalizedFile> = Vec::with_capacity(loaded.files.len());
-    for raw in &loaded.files {
-        files.push(normalize::normalize_file(raw, &account, opts.skip_errors)?);
+    for (mut file, _) in loaded.files {
+        file.summary.account = account.clone();
+        files.push(file);
     }
     dedup(&mut files);
     Ok(Prepared {

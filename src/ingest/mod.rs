@@ -50,10 +50,11 @@ pub struct ArchiveInfo {
     pub members: Vec<String>,
 }
 
-/// Everything read from the inputs.
-#[derive(Debug, Default)]
-pub struct Loaded {
-    pub files: Vec<RawFile>,
+/// Everything read from the inputs; `T` is what each recognized file became
+/// (the raw file itself, or what `load_with`'s function made of it).
+#[derive(Debug)]
+pub struct Loaded<T = RawFile> {
+    pub files: Vec<T>,
     /// Files refused with `--skip-errors` (kind `unknown`).
     pub unknown: Vec<Skipped>,
     /// Files in input directories or archives that are not .csv/.xlsx (not read).
@@ -61,6 +62,20 @@ pub struct Loaded {
     /// The `.zip` inputs, in input order.
     pub archives: Vec<ArchiveInfo>,
 }
+
+impl<T> Default for Loaded<T> {
+    fn default() -> Self {
+        Loaded {
+            files: Vec::new(),
+            unknown: Vec::new(),
+            ignored: Vec::new(),
+            archives: Vec::new(),
+        }
+    }
+}
+
+/// What is done with each recognized file as soon as it is read.
+pub type EachFile<'a, T> = &'a (dyn Fn(RawFile) -> Result<T, Error> + Sync);
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
     let d = Sha256::digest(bytes);
@@ -160,19 +175,50 @@ fn walk(
 /// Read and sniff every input. Without `skip_errors` the first bad file
 /// stops the run; with it, the file is listed as unknown.
 pub fn load(inputs: &[PathBuf], opts: &SniffOptions, skip_errors: bool) -> Result<Loaded, Error> {
+    load_with(inputs, opts, skip_errors, &Ok)
+}
+
+/// `load`, handing each recognized file to `each` as soon as it is read, so
+/// that its cell grid can be dropped before the next file is read. Files are
+/// read on up to one worker per core; results, and the first error in input
+/// order, are the same as reading them one after another.
+pub fn load_with<T: Send>(
+    inputs: &[PathBuf],
+    opts: &SniffOptions,
+    skip_errors: bool,
+    each: EachFile<'_, T>,
+) -> Result<Loaded<T>, Error> {
     let (paths, ignored) = collect_paths(inputs)?;
+    let parts = crate::parallel::map_ordered(&paths, |(path, display)| {
+        let mut part = Loaded::default();
+        if is_zip_name(display) {
+            load_archive(path, display, opts, skip_errors, each, &mut part)?;
+        } else {
+            let bytes = std::fs::read(path).map_err(|e| read_error(display, &e))?;
+            let sha = sha256_hex(&bytes);
+            add_file(
+                display.clone(),
+                None,
+                bytes,
+                sha,
+                opts,
+                skip_errors,
+                each,
+                &mut part,
+            )?;
+        }
+        Ok::<_, Error>(part)
+    });
     let mut loaded = Loaded {
         ignored,
         ..Loaded::default()
     };
-    for (path, display) in paths {
-        if is_zip_name(&display) {
-            load_archive(&path, &display, opts, skip_errors, &mut loaded)?;
-            continue;
-        }
-        let bytes = std::fs::read(&path).map_err(|e| read_error(&display, &e))?;
-        let sha = sha256_hex(&bytes);
-        add_file(display, None, bytes, sha, opts, skip_errors, &mut loaded)?;
+    for part in parts {
+        let part = part?;
+        loaded.files.extend(part.files);
+        loaded.unknown.extend(part.unknown);
+        loaded.ignored.extend(part.ignored);
+        loaded.archives.extend(part.archives);
     }
     loaded.ignored.sort_by(|a, b| a.display.cmp(&b.display));
     Ok(loaded)
@@ -194,17 +240,20 @@ fn read_error(display: &str, e: &std::io::Error) -> Error {
 }
 
 /// Read one file's bytes into `loaded` (or its refusal, with `skip_errors`).
-fn add_file(
+#[allow(clippy::too_many_arguments)]
+fn add_file<T>(
     display: String,
     archive: Option<&ArchiveInfo>,
     bytes: Vec<u8>,
     sha: String,
     opts: &SniffOptions,
     skip_errors: bool,
-    loaded: &mut Loaded,
+    each: EachFile<'_, T>,
+    loaded: &mut Loaded<T>,
 ) -> Result<(), Error> {
     match read_one(&display, archive.map(|a| a.display.as_str()), &bytes, opts) {
         Ok((grid, mut sniffed)) => {
+            drop(bytes);
             if let Some(a) = archive {
                 sniffed.warnings.push(crate::model::Warning {
                     code: "archive-member".into(),
@@ -215,12 +264,12 @@ fn add_file(
                     ),
                 });
             }
-            loaded.files.push(RawFile {
+            loaded.files.push(each(RawFile {
                 display,
                 sha256: sha,
                 grid,
                 sniffed,
-            });
+            })?);
         }
         Err(e) if skip_errors && matches!(e, Error::Input(_)) => loaded.unknown.push(Skipped {
             lines: bytes
@@ -237,12 +286,13 @@ fn add_file(
 }
 
 /// Read the `.csv`/`.xlsx` members of a `.zip` without unpacking it.
-fn load_archive(
+fn load_archive<T>(
     path: &Path,
     display: &str,
     opts: &SniffOptions,
     skip_errors: bool,
-    loaded: &mut Loaded,
+    each: EachFile<'_, T>,
+    loaded: &mut Loaded<T>,
 ) -> Result<(), Error> {
     let sha = sha256_file(path).map_err(|e| read_error(display, &e))?;
     let file = std::fs::File::open(path).map_err(|e| read_error(display, &e))?;
@@ -282,7 +332,16 @@ fn load_archive(
             } => {
                 let sha = sha256_hex(&bytes);
                 let member = format!("{display}/{name}");
-                add_file(member, Some(&info), bytes, sha, opts, skip_errors, loaded)?;
+                add_file(
+                    member,
+                    Some(&info),
+                    bytes,
+                    sha,
+                    opts,
+                    skip_errors,
+                    each,
+                    loaded,
+                )?;
             }
             // Only returned with `skip_errors`.
             archive::Entry::Member {
@@ -344,18 +403,27 @@ fn read_one(
 pub fn user_ids(files: &[RawFile]) -> Vec<String> {
     let mut ids = std::collections::BTreeSet::new();
     for f in files {
-        if let Some(c) = f
-            .sniffed
-            .fields
-            .iter()
-            .position(|x| *x == Some(layouts::field::USER_ID))
-        {
-            for row in &f.grid.rows {
-                if let Some(v) = row.get(c).map(|s| s.trim()).filter(|s| !s.is_empty()) {
+        ids.extend(file_user_ids(f));
+    }
+    ids.into_iter().collect()
+}
+
+/// The user ids in one file's `User_ID` column, sorted, distinct.
+pub fn file_user_ids(f: &RawFile) -> std::collections::BTreeSet<String> {
+    let mut ids = std::collections::BTreeSet::new();
+    if let Some(c) = f
+        .sniffed
+        .fields
+        .iter()
+        .position(|x| *x == Some(layouts::field::USER_ID))
+    {
+        for row in &f.grid.rows {
+            if let Some(v) = row.get(c).map(|s| s.trim()).filter(|s| !s.is_empty()) {
+                if !ids.contains(v) {
                     ids.insert(v.to_string());
                 }
             }
         }
     }
-    ids.into_iter().collect()
+    ids
 }
