@@ -119,63 +119,88 @@ pub fn attribute(run: &Running, incidents: &[Incident]) -> Vec<Attribution> {
         .collect()
 }
 
-/// The assets to draw: the largest changes inside incidents first (by the
-/// count of incidents touching them, then name), then assets with a
-/// residual or a negative balance, at most [`CHART_ASSETS`].
-fn affected(rows: &[ReconRow], attribution: &[Attribution]) -> Vec<String> {
-    let mut out: Vec<String> = attribution.iter().map(|a| a.asset.clone()).collect();
-    let flagged: BTreeSet<&str> = rows
+/// Assets with a residual or a negative balance, not already in `first`.
+fn flagged(rows: &[ReconRow], first: &[String]) -> Vec<String> {
+    let set: BTreeSet<&str> = rows
         .iter()
         .filter(|r| r.residual.is_some_and(|x| !x.is_zero()) || r.first_negative_at.is_some())
         .map(|r| r.asset.as_str())
+        .filter(|a| !first.iter().any(|x| x == a))
         .collect();
-    for a in flagged {
-        if !out.iter().any(|x| x == a) {
-            out.push(a.to_string());
-        }
-    }
-    out.truncate(CHART_ASSETS);
-    out
+    set.into_iter().map(str::to_string).collect()
 }
 
-/// Running balance of each affected asset over all wallets, starting at
-/// the sum of the known openings: the last balance in each of at most
-/// [`CHART_POINTS`] equal time buckets (exact values).
+/// Running balance of the affected assets over all wallets, starting at the
+/// sum of the known openings: the last balance in each of at most
+/// [`CHART_POINTS`] equal time buckets (exact values). Assets changed inside
+/// an incident come first, the largest share of their peak balance moved
+/// inside first (then by name); then assets with a residual or a negative
+/// balance; at most [`CHART_ASSETS`].
 fn charts(
     book: &[LedgerRow],
     rows: &[ReconRow],
     attribution: &[Attribution],
 ) -> Vec<BalanceSeries> {
-    affected(rows, attribution)
-        .into_iter()
-        .filter_map(|asset| {
-            let opening: Dec = rows
+    let mut ranked: Vec<(f64, BalanceSeries)> = attribution
+        .iter()
+        .filter_map(|a| {
+            let s = series(book, rows, &a.asset)?;
+            let inside: Dec = a.inside.iter().map(|(_, v)| v.abs()).sum();
+            let peak = s
+                .points
                 .iter()
-                .filter(|r| r.asset == asset)
-                .filter_map(|r| r.opening)
-                .sum();
-            let mut changes: Vec<(TimeMs, Dec)> = book
-                .iter()
-                .filter(|r| r.coin == asset)
-                .map(|r| (r.time, r.change))
-                .collect();
-            changes.sort_by_key(|c| c.0);
-            let (first, last) = (changes.first()?.0, changes.last()?.0);
-            let span = (i128::from(last) - i128::from(first)).max(1);
-            let bucket =
-                |t: TimeMs| (i128::from(t) - i128::from(first)) * (CHART_POINTS as i128 - 1) / span;
-            let mut points: Vec<(TimeMs, Dec)> = vec![(first, opening)];
-            let mut bal = opening;
-            for (i, (t, c)) in changes.iter().enumerate() {
-                bal += *c;
-                let end_of_bucket = changes.get(i + 1).is_none_or(|n| bucket(n.0) != bucket(*t));
-                if end_of_bucket {
-                    points.push((*t, bal));
-                }
-            }
-            Some(BalanceSeries { asset, points })
+                .map(|p| p.1.abs())
+                .max()
+                .unwrap_or(Dec::ZERO);
+            let share = if peak.is_zero() {
+                0.0
+            } else {
+                inside.to_f64() / peak.to_f64()
+            };
+            Some((share, s))
         })
-        .collect()
+        .collect();
+    ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.asset.cmp(&b.1.asset)));
+    let mut out: Vec<BalanceSeries> = ranked.into_iter().map(|(_, s)| s).collect();
+    let names: Vec<String> = out.iter().map(|s| s.asset.clone()).collect();
+    out.extend(
+        flagged(rows, &names)
+            .iter()
+            .filter_map(|a| series(book, rows, a)),
+    );
+    out.truncate(CHART_ASSETS);
+    out
+}
+
+fn series(book: &[LedgerRow], rows: &[ReconRow], asset: &str) -> Option<BalanceSeries> {
+    let opening: Dec = rows
+        .iter()
+        .filter(|r| r.asset == asset)
+        .filter_map(|r| r.opening)
+        .sum();
+    let mut changes: Vec<(TimeMs, Dec)> = book
+        .iter()
+        .filter(|r| r.coin == asset)
+        .map(|r| (r.time, r.change))
+        .collect();
+    changes.sort_by_key(|c| c.0);
+    let (first, last) = (changes.first()?.0, changes.last()?.0);
+    let span = (i128::from(last) - i128::from(first)).max(1);
+    let bucket =
+        |t: TimeMs| (i128::from(t) - i128::from(first)) * (CHART_POINTS as i128 - 1) / span;
+    let mut points: Vec<(TimeMs, Dec)> = vec![(first, opening)];
+    let mut bal = opening;
+    for (i, (t, c)) in changes.iter().enumerate() {
+        bal += *c;
+        let end_of_bucket = changes.get(i + 1).is_none_or(|n| bucket(n.0) != bucket(*t));
+        if end_of_bucket {
+            points.push((*t, bal));
+        }
+    }
+    Some(BalanceSeries {
+        asset: asset.to_string(),
+        points,
+    })
 }
 
 #[cfg(test)]
@@ -266,6 +291,33 @@ mod tests {
         let mut rows = super::super::bridge("acc", &book).unwrap();
         let f = balance_facts("acc", &book, &mut rows, &[], &[]);
         assert_eq!(f.transfer_imbalances, vec![("BTC".to_string(), d("0.1"))]);
+    }
+
+    #[test]
+    fn chart_puts_the_asset_most_moved_inside_an_incident_first() {
+        // AAA: 100 held, 10 sold inside (share 0.1). ZZZ: 5 bought inside (share 1).
+        let book = Book {
+            rows: vec![
+                row("Spot", "AAA", 0, Category::Deposit, "100"),
+                row("Spot", "AAA", 10_000, Category::Sell, "-10"),
+                row("Spot", "ZZZ", 10_000, Category::Buy, "5"),
+            ],
+            ..Book::default()
+        };
+        let mut recon = super::super::bridge("acc", &book).unwrap();
+        let f = balance_facts(
+            "acc",
+            &book,
+            &mut recon,
+            &[],
+            &[incident("i", 9_000, 11_000)],
+        );
+        let names: Vec<&str> = f.charts.iter().map(|c| c.asset.as_str()).collect();
+        assert_eq!(names, ["ZZZ", "AAA"]);
+        assert_eq!(
+            f.charts[1].points,
+            vec![(0, Dec::ZERO), (0, d("100")), (10_000, d("90"))]
+        );
     }
 
     #[test]

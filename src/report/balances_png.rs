@@ -18,6 +18,8 @@ pub const PANEL_HEIGHT: u32 = 320;
 const HEADER: u32 = 60;
 const DAY: TimeMs = 86_400_000;
 const MINUTE: TimeMs = 60_000;
+/// Approximate width of a panel's plotting area in pixels.
+const PLOT_PX: TimeMs = 1400;
 
 /// One asset's panel.
 #[derive(Debug, PartialEq)]
@@ -52,16 +54,19 @@ pub fn balances_data(a: &Analysis) -> Option<BalancesData> {
         .filter_map(|s| s.points.last())
         .map(|p| p.0)
         .max()?;
-    let windows: Vec<(TimeMs, TimeMs)> = a
-        .detection
-        .incidents
-        .iter()
-        .map(|i| (i.start, i.end.max(i.start.saturating_add(MINUTE))))
-        .collect();
-    let lo = windows.iter().map(|w| w.0).fold(lo, TimeMs::min);
-    let hi = windows.iter().map(|w| w.1).fold(hi, TimeMs::max);
+    let incidents = &a.detection.incidents;
+    let lo = incidents.iter().map(|i| i.start).fold(lo, TimeMs::min);
+    let hi = incidents.iter().map(|i| i.end).fold(hi, TimeMs::max);
     let pad = (hi.saturating_sub(lo) / 40).max(MINUTE);
     let (lo, hi) = (lo.saturating_sub(pad), hi.saturating_add(pad));
+    // A few minutes on a weeks-long axis: keep each window at least 4 px wide.
+    let min_width = (hi.saturating_sub(lo) / PLOT_PX)
+        .saturating_mul(4)
+        .max(MINUTE);
+    let windows: Vec<(TimeMs, TimeMs)> = incidents
+        .iter()
+        .map(|i| (i.start, i.end.max(i.start.saturating_add(min_width))))
+        .collect();
     let step = tick_step(hi.saturating_sub(lo));
     let first = (lo.div_euclid(step) + 1) * step;
     let ticks = std::iter::successors(Some(first), |t| t.checked_add(step))
