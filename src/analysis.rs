@@ -52,4 +52,51 @@ pub struct Analysis {
     /// Which source the bridge rests on, in words.
     pub book_note: String,
     pub activity: Vec<ActivityBucket>,
+    /// Openings, observed balances, residual location, incident attribution.
+    pub balances: BalanceFacts,
+}
+
+/// Facts of the balance reconciliation beyond the bridge rows (`reconcile::facts`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct BalanceFacts {
+    /// One per reconciliation row, same (wallet, asset) order.
+    pub rows: Vec<RowFacts>,
+    /// Assets whose internal transfers between wallets do not net to zero: (asset, net).
+    pub transfer_imbalances: Vec<(String, Dec)>,
+    /// Per asset, the change inside each incident window and outside all of them.
+    pub attribution: Vec<Attribution>,
+    /// Running balances of the affected assets (all wallets), for `balances.png`.
+    pub charts: Vec<BalanceSeries>,
+    /// Sentences for the report (which opening, what was given).
+    pub notes: Vec<String>,
+}
+
+/// Where a row's opening and observed balance come from, and where its residual appears.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RowFacts {
+    pub wallet: String,
+    pub asset: String,
+    /// "balances file line N" or "zero at the first export row".
+    pub opening_source: String,
+    /// Time of the observed closing; `None` for the end of the exports.
+    pub observed_at: Option<TimeMs>,
+    /// The residual first appears after `.0` (None: from the start) and at or before `.1` (None: the end).
+    pub residual_window: Option<(Option<TimeMs>, Option<TimeMs>)>,
+}
+
+/// One asset's change inside each incident window (±1 s) and outside all of them.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Attribution {
+    pub asset: String,
+    /// (incident id, change inside its window), in incident order.
+    pub inside: Vec<(String, Dec)>,
+    pub outside: Dec,
+    pub total: Dec,
+}
+
+/// Running balance of one asset over all wallets: (time, balance after that time).
+#[derive(Clone, Debug, PartialEq)]
+pub struct BalanceSeries {
+    pub asset: String,
+    pub points: Vec<(TimeMs, Dec)>,
 }

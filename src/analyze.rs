@@ -24,6 +24,8 @@ pub struct AnalyzeConfig {
     pub detect: DetectConfig,
     pub skip_errors: bool,
     pub quiet: bool,
+    /// `--balances`: observed balances, already read and checked.
+    pub balances: Vec<crate::reconcile::Snapshot>,
     /// Options echoed into the outputs (no output path).
     pub options: BTreeMap<String, String>,
 }
@@ -75,6 +77,15 @@ impl AnalyzeConfig {
         if a.skip_errors {
             options.insert("skip_errors".into(), "true".into());
         }
+        let balances = match &a.balances {
+            Some(p) => {
+                let snaps = crate::reconcile::read_balances(p)?;
+                let bytes = std::fs::read(p).unwrap_or_default();
+                options.insert("balances".into(), ingest::sha256_hex(&bytes));
+                snaps
+            }
+            None => Vec::new(),
+        };
         let out = match &a.out {
             Some(o) => o.clone(),
             None => {
@@ -91,6 +102,7 @@ impl AnalyzeConfig {
             detect,
             skip_errors: a.skip_errors,
             quiet: a.quiet,
+            balances,
             options,
         })
     }
@@ -109,8 +121,15 @@ pub fn analyze(cfg: &AnalyzeConfig) -> Result<Analysis, Error> {
     )?;
     let account = prep.account.clone();
     let asm = assemble(&account, &prep.files);
-    let reconciliation = crate::reconcile::bridge(&account, &asm.book)?;
+    let mut reconciliation = crate::reconcile::bridge(&account, &asm.book)?;
     let detection = crate::detect::run(&asm.account, &cfg.detect);
+    let balances = crate::reconcile::balance_facts(
+        &account,
+        &asm.book,
+        &mut reconciliation,
+        &cfg.balances,
+        &detection.incidents,
+    );
     let inputs = prep.summaries();
     let first_time = inputs.iter().filter_map(|i| i.first_time).min();
     let last_time = inputs.iter().filter_map(|i| i.last_time).max();
@@ -134,6 +153,7 @@ pub fn analyze(cfg: &AnalyzeConfig) -> Result<Analysis, Error> {
         detection,
         reconciliation,
         book_note,
+        balances,
     })
 }
 

@@ -123,6 +123,9 @@ pub struct AnalyzeArgs {
     /// Detector thresholds (TOML) overriding the defaults.
     #[arg(long)]
     pub config: Option<PathBuf>,
+    /// Observed balances, CSV `asset,balance[,wallet][,time]`: openings, closings, residuals.
+    #[arg(long)]
+    pub balances: Option<PathBuf>,
     /// Continue past bad rows and unrecognized files, counting and listing them.
     #[arg(long)]
     pub skip_errors: bool,

@@ -4,6 +4,7 @@
 //! and a rejection, one whose file name is an HTML injection attempt).
 
 use crate::analysis::{ActivityBucket, Analysis, ReconRow};
+use crate::analysis::{Attribution, BalanceFacts, BalanceSeries, RowFacts};
 use crate::decimal::Dec;
 use crate::detect::finding::{
     Detection, Evidence, Finding, Incident, LossEstimate, Severity, Statistic, Table, Verdict,
@@ -297,5 +298,45 @@ pub fn sample_analysis() -> Analysis {
         book_note: "Book of record: the order, trade and withdrawal histories (no statement)."
             .into(),
         activity,
+        balances: balance_facts(),
+    }
+}
+
+/// Facts matching `recon()`: USDT opening from the balances file, its
+/// residual located between two snapshots; PEPE bought inside the incident.
+pub fn balance_facts() -> BalanceFacts {
+    BalanceFacts {
+        rows: vec![
+            RowFacts {
+                wallet: "Spot".into(),
+                asset: "PEPE".into(),
+                opening_source: "zero at the first export row (2024-06-30T22:01:00.500Z)".into(),
+                observed_at: None,
+                residual_window: None,
+            },
+            RowFacts {
+                wallet: "Spot".into(),
+                asset: "USDT".into(),
+                opening_source: "balances file line 2 (100 at 2024-06-30T20:00:00.000Z)".into(),
+                observed_at: Some(T0 + 3_600_000),
+                residual_window: Some((Some(T0), Some(T0 + 3_600_000))),
+            },
+        ],
+        transfer_imbalances: vec![("PEPE".into(), d("-5"))],
+        attribution: vec![Attribution {
+            asset: "PEPE".into(),
+            inside: vec![("incident-0001".into(), d("22977000"))],
+            outside: Dec::ZERO,
+            total: d("22977000"),
+        }],
+        charts: vec![BalanceSeries {
+            asset: "PEPE".into(),
+            points: vec![
+                (T0 + 60_000, Dec::ZERO),
+                (T0 + 60_500, d("-23000")),
+                (T0 + 120_000, d("22977000")),
+            ],
+        }],
+        notes: vec!["1 balance(s) given with --balances".into()],
     }
 }

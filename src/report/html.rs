@@ -45,6 +45,14 @@ pub fn index_html(a: &Analysis, timeline_png: &[u8]) -> Result<Vec<u8>, String> 
         _ => BTreeMap::new(),
     };
     ctx.insert("chart".to_string(), Value::from_safe_string(chart));
+    // balances.png is rendered again here (deterministic) so that the
+    // signature of this function stays the same for its other callers.
+    let balances = crate::report::balances_png::balances_png(a)?;
+    let balances = format!("data:image/png;base64,{}", base64::encode(&balances));
+    ctx.insert(
+        "balances_chart".to_string(),
+        Value::from_safe_string(balances),
+    );
     tmpl.render(Value::from(ctx))
         .map(String::into_bytes)
         .map_err(|e| format!("cannot render index.html: {e}"))
@@ -119,6 +127,7 @@ fn view(a: &Analysis) -> J {
         "finding_count": d.findings.len(),
         "other_findings": others,
         "recon": recon(a),
+        "balances": balance_facts(a),
         "book_note": a.book_note,
         "transfers": transfers(&d.findings),
         "txids": txids.into_iter().collect::<Vec<&str>>(),
@@ -212,6 +221,47 @@ fn recon(a: &Analysis) -> J {
     json!({
         "categories": cats.iter().map(|c| c.as_str().replace('_', " ")).collect::<Vec<String>>(),
         "rows": rows,
+    })
+}
+
+/// Openings, residual locations, transfer imbalances and the incident
+/// attribution (`Analysis.balances`), formatted.
+fn balance_facts(a: &Analysis) -> J {
+    let b = &a.balances;
+    let when = |t: Option<TimeMs>, none: &str| t.map(human).unwrap_or_else(|| none.to_string());
+    let rows: Vec<J> = b
+        .rows
+        .iter()
+        .map(|f| {
+            let row = a
+                .reconciliation
+                .iter()
+                .find(|r| r.wallet == f.wallet && r.asset == f.asset);
+            json!({
+                "wallet": f.wallet, "asset": f.asset, "opening_source": f.opening_source,
+                "observed_at": match row.and_then(|r| r.observed_closing) {
+                    Some(_) => when(f.observed_at, "end of the exports"),
+                    None => "not given".to_string(),
+                },
+                "located": f.residual_window.map(|(x, y)| format!(
+                    "after {} and by {}", when(x, "the start"), when(y, "the end of the exports")
+                )).unwrap_or_default(),
+            })
+        })
+        .collect();
+    let incidents: Vec<String> = a.detection.incidents.iter().map(|i| i.id.clone()).collect();
+    json!({
+        "notes": b.notes,
+        "rows": rows,
+        "imbalances": b.transfer_imbalances.iter()
+            .map(|(asset, v)| format!("{asset}: {v}")).collect::<Vec<String>>(),
+        "incidents": incidents,
+        "attribution": b.attribution.iter().map(|x| json!({
+            "asset": x.asset,
+            "inside": x.inside.iter().map(|(_, v)| v.to_string()).collect::<Vec<String>>(),
+            "outside": x.outside.to_string(), "total": x.total.to_string(),
+        })).collect::<Vec<J>>(),
+        "chart": b.charts.iter().map(|c| c.asset.clone()).collect::<Vec<String>>(),
     })
 }
 
@@ -343,12 +393,33 @@ mod tests {
     }
 
     #[test]
+    fn reconciliation_shows_openings_located_residuals_and_attribution() {
+        let html = page(&sample_analysis());
+        assert!(html.contains("balances file line 2 (100 at 2024-06-30T20:00:00.000Z)"));
+        // Residual window T0 (22:00) to T0 + 1 h.
+        assert!(
+            html.contains("after 2024-06-30 22:00:00 UTC and by 2024-06-30 23:00:00 UTC"),
+            "{html}"
+        );
+        assert!(html.contains("do not net to zero"));
+        assert!(html.contains("PEPE: -5"));
+        assert!(html.contains(
+            "<tr><td>PEPE</td><td class=\"num\">22977000</td><td class=\"num\">0</td><td class=\"num\">22977000</td></tr>"
+        ));
+        assert!(html.contains("Running balance of PEPE over all wallets"));
+    }
+
+    #[test]
     fn no_external_urls() {
         let html = page(&sample_analysis());
         assert!(!html.contains("http://") && !html.contains("https://"));
         assert!(!html.contains("<script") && !html.contains("<link"));
         // 3 bytes 0x89 'P' 'N' → "iVBO".
-        assert_eq!(attr_values(&html, "src"), ["data:image/png;base64,iVBO"]);
+        // The timeline, then balances.png (rendered here as a real PNG).
+        let srcs = attr_values(&html, "src");
+        assert_eq!(srcs.len(), 2);
+        assert_eq!(srcs[0], "data:image/png;base64,iVBO");
+        assert!(srcs[1].starts_with("data:image/png;base64,iVBO"));
         let hrefs = attr_values(&html, "href");
         assert_eq!(hrefs.len(), 7);
         assert!(hrefs.iter().all(|h| h.starts_with('#')), "{hrefs:?}");

@@ -8,7 +8,7 @@
 //! where the schema allows `null` (reconciliation). Non-finite statistics
 //! become `null`.
 
-use crate::analysis::{Analysis, ReconRow};
+use crate::analysis::{Analysis, Attribution, ReconRow, RowFacts};
 use crate::decimal::Dec;
 use crate::detect::finding::{Evidence, Finding, Incident, Statistic, Table};
 use crate::model::{InputSummary, Origin, Rejection, Warning};
@@ -39,6 +39,10 @@ struct Doc<'a> {
     incidents: Vec<IncidentJ<'a>>,
     findings: Vec<FindingJ<'a>>,
     reconciliation: Vec<Recon<'a>>,
+    /// Per asset: the change inside each incident window and outside (beyond the schema's required keys).
+    incident_attribution: Vec<AttributionJ<'a>>,
+    /// Assets whose internal transfers do not net to zero: asset → net.
+    transfer_imbalances: BTreeMap<&'a str, Dec>,
 }
 
 impl<'a> Doc<'a> {
@@ -66,7 +70,30 @@ impl<'a> Doc<'a> {
             }],
             incidents: d.incidents.iter().map(IncidentJ::new).collect(),
             findings: d.findings.iter().map(FindingJ::new).collect(),
-            reconciliation: a.reconciliation.iter().map(Recon::new).collect(),
+            reconciliation: a
+                .reconciliation
+                .iter()
+                .map(|r| {
+                    let facts = a
+                        .balances
+                        .rows
+                        .iter()
+                        .find(|f| f.wallet == r.wallet && f.asset == r.asset);
+                    Recon::new(r, facts)
+                })
+                .collect(),
+            incident_attribution: a
+                .balances
+                .attribution
+                .iter()
+                .map(AttributionJ::new)
+                .collect(),
+            transfer_imbalances: a
+                .balances
+                .transfer_imbalances
+                .iter()
+                .map(|(k, v)| (k.as_str(), *v))
+                .collect(),
         }
     }
 }
@@ -299,10 +326,44 @@ struct Recon<'a> {
     residual: Option<Dec>,
     first_negative_at: Option<String>,
     unmatched_rows: &'a [Origin],
+    /// Where the opening comes from (balances file line, or zero at the first export row).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    opening_source: Option<&'a str>,
+    /// Time of the observed closing (`null`: the end of the exports).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    observed_at: Option<Option<String>>,
+    /// The residual appeared after `after` (null: from the start) and by `by` (null: the end).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    residual_located: Option<Located>,
+}
+
+#[derive(Serialize)]
+struct Located {
+    after: Option<String>,
+    by: Option<String>,
+}
+
+#[derive(Serialize)]
+struct AttributionJ<'a> {
+    asset: &'a str,
+    inside: BTreeMap<&'a str, Dec>,
+    outside: Dec,
+    total: Dec,
+}
+
+impl<'a> AttributionJ<'a> {
+    fn new(a: &'a Attribution) -> AttributionJ<'a> {
+        AttributionJ {
+            asset: &a.asset,
+            inside: a.inside.iter().map(|(k, v)| (k.as_str(), *v)).collect(),
+            outside: a.outside,
+            total: a.total,
+        }
+    }
 }
 
 impl<'a> Recon<'a> {
-    fn new(r: &'a ReconRow) -> Recon<'a> {
+    fn new(r: &'a ReconRow, facts: Option<&'a RowFacts>) -> Recon<'a> {
         Recon {
             account: &r.account,
             wallet: &r.wallet,
@@ -320,6 +381,14 @@ impl<'a> Recon<'a> {
             residual: r.residual,
             first_negative_at: r.first_negative_at.map(rfc3339_ms),
             unmatched_rows: &r.unmatched_rows,
+            opening_source: facts.map(|f| f.opening_source.as_str()),
+            observed_at: facts
+                .filter(|_| r.observed_closing.is_some())
+                .map(|f| f.observed_at.map(rfc3339_ms)),
+            residual_located: facts.and_then(|f| f.residual_window).map(|(a, b)| Located {
+                after: a.map(rfc3339_ms),
+                by: b.map(rfc3339_ms),
+            }),
         }
     }
 }
@@ -431,6 +500,34 @@ mod tests {
         let p = &j["reconciliation"][1];
         assert_eq!(p["opening"], Value::Null);
         assert_eq!(p["first_negative_at"], "2024-06-30T22:01:00.500Z");
+    }
+
+    #[test]
+    fn reconciliation_says_where_openings_come_from_and_when_residuals_appear() {
+        let j = doc(&sample_analysis());
+        let r = &j["reconciliation"][0];
+        assert_eq!(r["asset"], "USDT");
+        assert!(r["opening_source"]
+            .as_str()
+            .unwrap()
+            .starts_with("balances file line 2"));
+        // T0 = 22:00, T0 + 1 h = 23:00.
+        assert_eq!(r["observed_at"], "2024-06-30T23:00:00.000Z");
+        assert_eq!(
+            r["residual_located"],
+            json!({"after": "2024-06-30T22:00:00.000Z", "by": "2024-06-30T23:00:00.000Z"})
+        );
+        // PEPE has no observed balance: no observed_at, no location.
+        let p = &j["reconciliation"][1];
+        assert_eq!(p.get("observed_at"), None);
+        assert_eq!(p.get("residual_located"), None);
+        assert_eq!(
+            j["incident_attribution"][0],
+            json!({"asset": "PEPE", "inside": {"incident-0001": "22977000"},
+                   "outside": "0", "total": "22977000"})
+        );
+        assert_eq!(j["transfer_imbalances"], json!({"PEPE": "-5"}));
+        assert!(schema_errors(&j).is_empty(), "{:?}", schema_errors(&j));
     }
 
     #[test]

@@ -1,11 +1,12 @@
 //! Renderers: plain analysis data in, bytes out. No polars types here.
 //!
 //! `render` turns one [`Analysis`] into every output file as bytes
-//! (`evidence.csv`, `findings.json`, `index.html`, `timeline.png`), and
+//! (`balances.png`, `evidence.csv`, `findings.json`, `index.html`, `timeline.png`), and
 //! `write` is the one place in the crate that puts them on disk. Renderers
 //! never see the output directory, so reruns into another directory give
 //! byte-identical files.
 
+pub mod balances_png;
 pub mod base64;
 pub mod charts;
 pub mod csv;
@@ -28,6 +29,7 @@ pub struct Rendered {
 pub fn render(a: &Analysis) -> Result<Rendered, String> {
     let png = charts::timeline_png(a)?;
     let mut files = vec![
+        ("balances.png".to_string(), balances_png::balances_png(a)?),
         ("evidence.csv".to_string(), csv::evidence_csv(a)?),
         ("findings.json".to_string(), json::findings_json(a)?),
         ("index.html".to_string(), html::index_html(a, &png)?),
@@ -68,7 +70,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn renders_four_files_sorted_and_identically_twice() {
+    fn renders_five_files_sorted_and_identically_twice() {
         let a = fixture::sample_analysis();
         let r1 = render(&a).unwrap();
         let r2 = render(&a).unwrap();
@@ -76,6 +78,7 @@ mod tests {
         assert_eq!(
             names,
             [
+                "balances.png",
                 "evidence.csv",
                 "findings.json",
                 "index.html",
