@@ -61,6 +61,15 @@ pub fn detect(ctx: &Ctx) -> Vec<Flagged> {
     out
 }
 
+/// Quote a sell fill left in the account: proceeds minus a fee charged in
+/// the quote asset (a fee in BNB or another asset leaves the proceeds whole).
+pub fn net_quote_received(f: &crate::model::Fill) -> Dec {
+    match (f.fee, f.fee_asset.as_deref()) {
+        (Some(fee), Some(a)) if a == f.quote => f.quote_qty - fee,
+        _ => f.quote_qty,
+    }
+}
+
 /// The fills of `idx` (time order) with time in [t0, t1).
 fn slice(fills: &[crate::model::Fill], idx: &[usize], t0: TimeMs, t1: TimeMs) -> Vec<usize> {
     let a = idx.partition_point(|&i| fills[i].time < t0);
@@ -109,7 +118,8 @@ fn check_window(
     if med < cfg.min_median_share_sold {
         return None;
     }
-    let received: Dec = in_win.iter().map(|&i| fills[i].quote_qty).sum();
+    // proceeds net of fees paid in the quote asset: what the account received
+    let received: Dec = in_win.iter().map(|&i| net_quote_received(&fills[i])).sum();
     let held =
         holding_before(&ctx.holdings, q, &["Spot"], trade_cutoff(t0)).map_or(Dec::ZERO, |(h, _)| h);
     let available = received + held;
@@ -258,5 +268,43 @@ mod tests {
             .build();
         let cfg = DetectConfig::default();
         assert!(detect(&Ctx::new(&a, &cfg)).is_empty());
+    }
+}
+
+#[cfg(test)]
+mod fee_tests {
+    use super::*;
+    use crate::detect::config::DetectConfig;
+    use crate::detect::testkit::{t, AccountBuilder};
+
+    /// Regression (known bug): "received" counted the proceeds before the
+    /// fees charged in the quote asset.
+    #[test]
+    fn received_is_net_of_quote_fees() {
+        let a = AccountBuilder::new("a")
+            .deposit(t(0, 0, 0, 0), "ETH", "2")
+            .deposit(t(0, 0, 0, 0), "BNB", "10")
+            .deposit(t(0, 0, 0, 0), "ADA", "1000")
+            .fill(t(20, 10, 0, 0), "ETH/USDT", "SELL", "2000", "2")
+            .fee("4", "USDT")
+            .fill(t(20, 10, 0, 1), "BNB/USDT", "SELL", "300", "10")
+            .fee("3", "USDT")
+            .fill(t(20, 10, 0, 2), "ADA/USDT", "SELL", "0.5", "1000")
+            .fee("0.01", "BNB")
+            .fill(t(20, 10, 1, 0), "XYZ/USDT", "BUY", "2", "3600")
+            .build();
+        let cfg = DetectConfig::default();
+        let found = detect(&Ctx::new(&a, &cfg));
+        assert_eq!(found.len(), 1);
+        let f = &found[0].finding;
+        // 4000 - 4 + 3000 - 3 + 500 (BNB fee leaves USDT whole) = 7493
+        assert!(
+            f.explanation.contains("(7493 received + 0 held before)"),
+            "{}",
+            f.explanation
+        );
+        // 7200 / 7493
+        let s = f.statistic.as_ref().unwrap();
+        assert!((s.value.unwrap() - 7200.0 / 7493.0).abs() < 1e-12);
     }
 }

@@ -69,11 +69,16 @@ pub fn estimate(ctx: &Ctx, found: &[Flagged], incidents: &[Incident]) -> LossEst
                 match f.side {
                     Side::Buy if f.time <= inc.end => {
                         spent += f.quote_qty;
-                        bought += f.qty;
+                        // what arrived: a fee charged in the base asset is
+                        // taken from the bought quantity
+                        bought += match (f.fee, f.fee_asset.as_deref()) {
+                            (Some(fee), Some(a)) if a == f.base => f.qty - fee,
+                            _ => f.qty,
+                        };
                     }
                     Side::Buy => {}
                     Side::Sell => {
-                        recovered += f.quote_qty;
+                        recovered += super::liquidate_concentrate::net_quote_received(f);
                         sold += f.qty;
                     }
                 }
