@@ -12,6 +12,8 @@ pub mod cli;
 pub mod decimal;
 pub mod detect;
 pub mod error;
+pub mod evaluate;
+pub mod evaluate_cmd;
 pub mod ingest;
 pub mod inspect_cmd;
 pub mod model;
@@ -19,6 +21,7 @@ pub mod normalize;
 pub mod normalize_cmd;
 pub mod prepare;
 pub mod reconcile;
+pub mod rules_cmd;
 pub mod report;
 pub mod samples;
 pub mod samples_cmd;
@@ -35,5 +38,7 @@ pub fn run(cli: cli::Cli) -> Result<i32, Error> {
         cli::Command::Inspect(a) => inspect_cmd::run(&a),
         cli::Command::Normalize(a) => normalize_cmd::run(&a),
         cli::Command::Samples(s) => samples_cmd::run(&s),
+        cli::Command::Rules(a) => rules_cmd::run(&a),
+        cli::Command::Evaluate(a) => evaluate_cmd::run(&a),
     }
 }

@@ -18,7 +18,9 @@
 use super::ctx::Ctx;
 use super::finding::Severity;
 use super::holdings::{holding_before, trade_cutoff};
-use super::util::{amt, fill_evidence, finding, join_sorted, median_f64, pct, stat, Flagged};
+use super::util::{
+    amt, fill_evidence, finding, join_sorted, median_f64, pct, ratio_dec, stat, Flagged,
+};
 use crate::decimal::Dec;
 use crate::model::{Side, TimeMs};
 use crate::timefmt::human;
@@ -155,9 +157,26 @@ fn check_window(
             unknown.join(", ")
         )
     };
+    // A rotation into a coin the account already trades, at ordinary
+    // prices, is what a user does on purpose: `low`. A never-traded target
+    // or sweeping buys is the thief's signature: `medium`.
+    let traded_before = fills.iter().any(|f| f.symbol == target && f.time < t0);
+    let min_sweep = ratio_dec(ctx.cfg.overpay.min_sweep);
+    let sweeping = ctx.orders.iter().any(|o| {
+        o.symbol == target
+            && o.side == Side::Buy
+            && o.time >= t0
+            && o.time < t1
+            && o.sweep.is_some_and(|s| s >= min_sweep)
+    });
+    let severity = if traded_before && !sweeping {
+        Severity::Low
+    } else {
+        Severity::Medium
+    };
     let mut f = finding(
         "liquidate-concentrate",
-        Severity::Medium,
+        severity,
         &ctx.account.id,
         evidence,
         Some((q.to_string(), amount)),
@@ -183,6 +202,13 @@ fn check_window(
         amt(held),
         amt(amount),
     );
+    if severity == Severity::Low {
+        f.explanation.push_str(&format!(
+            " {target} was traded before and no buy swept {} of the book: consistent with a \
+             deliberate rotation, hence low.",
+            pct(ctx.cfg.overpay.min_sweep)
+        ));
+    }
     let mut all_assets = assets;
     all_assets.push(q.to_string());
     if let Some(b) = fills
@@ -276,6 +302,28 @@ mod fee_tests {
     use super::*;
     use crate::detect::config::DetectConfig;
     use crate::detect::testkit::{t, AccountBuilder};
+
+    #[test]
+    fn rotation_into_a_coin_traded_before_is_low() {
+        // same liquidation, but the target was bought on day 1 at 2.0 and
+        // the window's buys are single-price orders: no sweep
+        let a = AccountBuilder::new("a")
+            .deposit(t(0, 0, 0, 0), "ETH", "2")
+            .deposit(t(0, 0, 0, 0), "BNB", "10")
+            .deposit(t(0, 0, 0, 0), "ADA", "1000")
+            .deposit(t(0, 0, 0, 0), "USDT", "10")
+            .fill(t(1, 0, 0, 0), "XYZ/USDT", "BUY", "2", "5")
+            .fill(t(20, 10, 0, 0), "ETH/USDT", "SELL", "2000", "2")
+            .fill(t(20, 10, 5, 0), "BNB/USDT", "SELL", "300", "10")
+            .fill(t(20, 10, 10, 0), "ADA/USDT", "SELL", "0.5", "1000")
+            .fill(t(20, 10, 15, 0), "XYZ/USDT", "BUY", "2", "3700")
+            .build();
+        let cfg = DetectConfig::default();
+        let found = detect(&Ctx::new(&a, &cfg));
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].finding.severity, Severity::Low);
+        assert!(found[0].finding.explanation.contains("deliberate rotation"));
+    }
 
     /// Regression (known bug): "received" counted the proceeds before the
     /// fees charged in the quote asset.
