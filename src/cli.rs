@@ -149,6 +149,9 @@ pub struct AnalyzeArgs {
     /// Detector thresholds (TOML) overriding the defaults.
     #[arg(long)]
     pub config: Option<PathBuf>,
+    /// Prices (CSV `time,asset,price` in the reference asset) for the loss in USDT where the account's own fills do not price an asset.
+    #[arg(long)]
+    pub prices: Option<PathBuf>,
     /// Continue past bad rows and unrecognized files, counting and listing them.
     #[arg(long)]
     pub skip_errors: bool,

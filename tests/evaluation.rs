@@ -10,7 +10,11 @@ fn evaluation_on_a_small_generated_set_meets_the_issue_targets() {
     let count = |c: Class| set.iter().filter(|l| l.class == c).count();
     // the fixed cycle of ten: 2 benign, 4 tricky benign, 4 attacked
     assert_eq!(
-        (count(Class::Benign), count(Class::Tricky), count(Class::Attacked)),
+        (
+            count(Class::Benign),
+            count(Class::Tricky),
+            count(Class::Attacked)
+        ),
         (12, 24, 24)
     );
     // every attacked account carries one true incident with attacker rows

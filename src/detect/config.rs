@@ -16,6 +16,7 @@ pub const DEFAULTS_TOML: &str = include_str!("defaults.toml");
 #[serde(deny_unknown_fields)]
 pub struct BurstConfig {
     pub routine_days: u32,
+    pub medium_orders: u32,
     pub windows_s: Vec<u32>,
     pub alpha: f64,
     pub min_rate_per_day: f64,
@@ -136,6 +137,9 @@ pub struct DetectConfig {
     pub funding_context: FundingConfig,
     pub incident: IncidentConfig,
     pub loss: LossConfig,
+    /// Prices from `--prices FILE` (not part of the TOML), sorted.
+    #[serde(skip)]
+    pub prices: Vec<super::prices::PricePoint>,
 }
 
 impl Default for DetectConfig {
@@ -172,6 +176,7 @@ impl DetectConfig {
         unit_open("burst.alpha", b.alpha)?;
         positive("burst.min_rate_per_day", b.min_rate_per_day)?;
         at_least("burst.min_orders", b.min_orders, 2)?;
+        at_least("burst.medium_orders", b.medium_orders, b.min_orders)?;
         if !(b.kleinberg_s > 1.0 && b.kleinberg_s.is_finite()) {
             return Err(bad("burst.kleinberg_s", &b.kleinberg_s, "> 1"));
         }

@@ -129,6 +129,16 @@ pub fn estimate(ctx: &Ctx, found: &[Flagged], incidents: &[Incident]) -> LossEst
                     p.price,
                     human(p.time)
                 ));
+            } else if let Some(p) =
+                super::prices::nearest(&ctx.cfg.prices, &asset, inc.start, window)
+            {
+                ref_total += v.mul_round(p.price);
+                price_txt.insert(format!(
+                    "{asset} at {} {reference} from the price file (line {}, {})",
+                    p.price,
+                    p.row,
+                    human(p.time)
+                ));
             } else {
                 priced_all = false;
                 price_txt.insert(format!(
@@ -154,7 +164,7 @@ pub fn estimate(ctx: &Ctx, found: &[Flagged], incidents: &[Incident]) -> LossEst
     );
     if !price_txt.is_empty() {
         method.push_str(&format!(
-            " Converted to {reference} with the account's own nearest fills within ±{} h: {}.",
+            " Converted to {reference} with the account's own nearest fills (else the --prices file) within ±{} h: {}.",
             cfg.price_window_s / 3600,
             price_txt.into_iter().collect::<Vec<_>>().join("; ")
         ));

@@ -19,6 +19,7 @@ pub mod liquidate_concentrate;
 pub mod loss;
 pub mod orders;
 pub mod overpay;
+pub mod prices;
 pub mod round_trip;
 pub mod rules;
 pub mod self_trade;

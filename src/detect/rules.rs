@@ -69,14 +69,16 @@ pub const RULES: [Rule; 9] = [
         section: Some("withdrawal_sweep"),
         looks_for: ">= 90 % of a coin's holding withdrawn to an address never seen before \
                     (own addresses in [allow].addresses count as seen)",
-        severity: "high within 24 h after a medium/high trading incident; medium for >= 2 coins \
+        severity:
+            "high within 24 h after a medium/high trading incident; medium for >= 2 coins \
                    within 30 min, after >= 30 days dormancy or next to a rejected attempt; else low",
         false_positives: "the user cashing out to a new wallet",
     },
     Rule {
         id: "funding-context",
         section: Some("funding_context"),
-        looks_for: "what surrounds a suspicious window: no deposit of the spent asset in the prior \
+        looks_for:
+            "what surrounds a suspicious window: no deposit of the spent asset in the prior \
                     24 h, dormancy >= 30 days, rejected withdrawals nearby",
         severity: "info; never an incident by itself",
         false_positives: "-",
@@ -84,7 +86,8 @@ pub const RULES: [Rule; 9] = [
     Rule {
         id: "size-pattern",
         section: Some("size_pattern"),
-        looks_for: "scripted sizes: one quantity repeated in >= 50 % (>= 10) of a symbol's orders; \
+        looks_for:
+            "scripted sizes: one quantity repeated in >= 50 % (>= 10) of a symbol's orders; \
                     first digits against Benford's law (chi-square, only n >= 300)",
         severity: "info only",
         false_positives: "high: bots and habits repeat sizes by design",
@@ -124,7 +127,11 @@ mod tests {
     fn every_detector_run_has_a_rule_and_a_defaults_section() {
         for r in RULES {
             let s = defaults_section(r.section.unwrap());
-            assert!(s.starts_with(&format!("[{}]", r.section.unwrap())), "{}", r.id);
+            assert!(
+                s.starts_with(&format!("[{}]", r.section.unwrap())),
+                "{}",
+                r.id
+            );
             assert!(s.lines().count() > 2, "{}", r.id);
         }
         // the section stops at the next header

@@ -58,7 +58,11 @@ fn sweep_order(
             .min(b.held(token)),
         };
         if b.fill(t, token, QUOTE, side, price, q, &id, false) {
-            let f = b.acc.fills.last().map(|f| (f.quote_qty, f.fee.unwrap_or(Dec::ZERO)));
+            let f = b
+                .acc
+                .fills
+                .last()
+                .map(|f| (f.quote_qty, f.fee.unwrap_or(Dec::ZERO)));
             if let Some((qq, fee)) = f {
                 match side {
                     Side::Buy => fl.add(QUOTE, qq),
@@ -81,7 +85,7 @@ fn liquidate(b: &mut Builder, rng: &mut Rng, m: &Market, fl: &mut Flows, t: Time
     let held: Vec<String> = super::market::LISTED
         .iter()
         .map(|(a, _, _)| a.to_string())
-        .filter(|a| b.held(a).is_positive() && a.as_str() != "BNB")
+        .filter(|a| b.held(a).is_positive())
         .collect();
     for a in held {
         if sell_all(b, rng, m, t, &a) {
@@ -112,7 +116,17 @@ fn pump(
     let step = (1.0 + rise).powf(1.0 / (orders * levels) as f64) - 1.0;
     let mut p = p0;
     for _ in 0..orders {
-        p = sweep_order(b, fl, t, token, Side::Buy, p, levels, step, budget / orders as f64);
+        p = sweep_order(
+            b,
+            fl,
+            t,
+            token,
+            Side::Buy,
+            p,
+            levels,
+            step,
+            budget / orders as f64,
+        );
         t += rng.range(1, 4) * 1000;
     }
     (t, p)
@@ -166,7 +180,17 @@ pub fn liquidate_concentrate(
     let (t2, p) = pump(b, rng, &mut fl, t1, token, p0, orders, rise, share);
     if rng.chance(0.4) {
         let q = b.held(token).to_f64() * rng.uniform(0.3, 0.9);
-        sweep_order(b, &mut fl, t2 + 5_000, token, Side::Sell, p * 0.2, 3, 0.05, q);
+        sweep_order(
+            b,
+            &mut fl,
+            t2 + 5_000,
+            token,
+            Side::Sell,
+            p * 0.2,
+            3,
+            0.05,
+            q,
+        );
     }
     b.attacking = false;
     finish(b, fl, t)
@@ -205,7 +229,17 @@ pub fn loops(b: &mut Builder, rng: &mut Rng, t: TimeMs, token: &str) -> TruthInc
         sweep_order(b, &mut fl, t, token, Side::Buy, hi, 2, 0.01, budget);
         t += rng.range(3, 15) * 1000;
         let q = floor_dp(b.held(token), 2).to_f64();
-        sweep_order(b, &mut fl, t, token, Side::Sell, p * rng.uniform(0.3, 0.7), 1, 0.0, q);
+        sweep_order(
+            b,
+            &mut fl,
+            t,
+            token,
+            Side::Sell,
+            p * rng.uniform(0.3, 0.7),
+            1,
+            0.0,
+            q,
+        );
         t += rng.range(3, 15) * 1000;
     }
     b.attacking = false;

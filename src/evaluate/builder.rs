@@ -3,9 +3,7 @@
 //! them), while tracking holdings and which rows the attacker made.
 
 use crate::decimal::Dec;
-use crate::model::{
-    Account, Category, Direction, Fill, LedgerRow, Origin, Side, TimeMs, Transfer,
-};
+use crate::model::{Account, Category, Direction, Fill, LedgerRow, Origin, Side, TimeMs, Transfer};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Trading fee rate: 0.1 %, in the asset received.
@@ -120,7 +118,15 @@ impl Builder {
     }
 
     pub fn deposit(&mut self, t: TimeMs, coin: &str, amount: Dec, address: &str) {
-        self.transfer(t, Direction::Deposit, coin, amount, Dec::ZERO, address, true);
+        self.transfer(
+            t,
+            Direction::Deposit,
+            coin,
+            amount,
+            Dec::ZERO,
+            address,
+            true,
+        );
     }
 
     /// A withdrawal of `amount` (net) + `fee`; returns the row's TXID.

@@ -21,7 +21,8 @@ pub fn open(b: &mut Builder, rng: &mut Rng, m: &Market, start: TimeMs) {
     let n = rng.range(3, 5) as usize;
     for (k, a) in ASSETS.iter().take(n).enumerate() {
         let t = start + 3_600_000 + k as i64 * rng.range(120, 900) * 1000;
-        market_order(b, rng, m, t, a, Side::Buy, cash * rng.uniform(0.08, 0.16));
+        let spend = cash * rng.uniform(0.08, 0.16);
+        market_order(b, rng, m, t, a, Side::Buy, spend);
     }
 }
 
@@ -54,7 +55,12 @@ pub fn dca(b: &mut Builder, rng: &mut Rng, m: &Market, start: TimeMs, days: i64)
     for d in 1..days {
         let t = start + d * DAY + 9 * 3_600_000 + (sec + rng.range(0, 3)) * 1000;
         if b.held(QUOTE).to_f64() < amount * 2.0 {
-            b.deposit(t - 3_600_000, QUOTE, usd(amount * 30.0), "own-deposit-address");
+            b.deposit(
+                t - 3_600_000,
+                QUOTE,
+                usd(amount * 30.0),
+                "own-deposit-address",
+            );
         }
         market_order(b, rng, m, t, "BTC", Side::Buy, amount);
     }
@@ -144,7 +150,10 @@ pub fn listing_rush(b: &mut Builder, rng: &mut Rng, t: TimeMs, token: &str) {
         let fills = rng.range(1, 2);
         for _ in 0..fills {
             let price = price_dec(p);
-            let q = floor_dp(Dec::from_f64(budget / fills as f64 / p).unwrap_or(Dec::ZERO), 2);
+            let q = floor_dp(
+                Dec::from_f64(budget / fills as f64 / p).unwrap_or(Dec::ZERO),
+                2,
+            );
             b.fill(t, token, QUOTE, Side::Buy, price, q, &id, false);
             p *= rng.uniform(1.001, 1.01);
         }
@@ -171,7 +180,11 @@ pub fn cash_out(b: &mut Builder, rng: &mut Rng, t: TimeMs) {
 
 /// Tricky: dust of 2–3 small balances converted to BNB (statement rows only).
 pub fn dust(b: &mut Builder, rng: &mut Rng, t: TimeMs) {
-    for (k, a) in ["ADA", "SOL", "ETH"].iter().enumerate().take(rng.range(2, 3) as usize) {
+    for (k, a) in ["ADA", "SOL", "ETH"]
+        .iter()
+        .enumerate()
+        .take(rng.range(2, 3) as usize)
+    {
         let q = floor_dp(b.held(a).mul_round(usd(0.01)), 6);
         if q.is_positive() {
             let bnb = Dec::parse("0.0001")

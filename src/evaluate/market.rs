@@ -54,7 +54,9 @@ impl Market {
 
     /// The price at `t`: linear between the day's open and the next.
     pub fn price_f(&self, asset: &str, t: TimeMs) -> f64 {
-        let Some(i) = Self::idx(asset) else { return 1.0 };
+        let Some(i) = Self::idx(asset) else {
+            return 1.0;
+        };
         let d = ((t - self.start).max(0) / DAY) as usize;
         let v = &self.daily[i];
         let d = d.min(v.len() - 2);
@@ -104,10 +106,7 @@ pub fn market_order(
     let p = price_dec(m.price_f(asset, t) * rng.uniform(0.9995, 1.0005));
     let dp = Market::qty_dp(asset);
     let qty = match side {
-        Side::Buy => floor_dp(
-            Dec::from_f64(amount / p.to_f64()).unwrap_or(Dec::ZERO),
-            dp,
-        ),
+        Side::Buy => floor_dp(Dec::from_f64(amount / p.to_f64()).unwrap_or(Dec::ZERO), dp),
         Side::Sell => floor_dp(Dec::from_f64(amount).unwrap_or(Dec::ZERO), dp).min(b.held(asset)),
     };
     let id = b.next_order();

@@ -116,7 +116,9 @@ impl Metrics {
             self.evidence_attack_rows,
             self.evidence_rows
         ));
-        s.push_str("\n| kind | accounts | flagged medium/high | attacks found |\n|---|---|---|---|\n");
+        s.push_str(
+            "\n| kind | accounts | flagged medium/high | attacks found |\n|---|---|---|---|\n",
+        );
         for (k, (n, flagged, found)) in &self.by_kind {
             s.push_str(&format!("| {k} | {n} | {flagged} | {found} |\n"));
         }
@@ -143,7 +145,12 @@ fn shares(det: &Detection, inc: &Incident, t: &TruthIncident) -> bool {
 }
 
 fn loss_within(det: &Detection, t: &TruthIncident, tol: f64) -> bool {
-    let est: BTreeMap<&str, Dec> = det.loss.by_asset.iter().map(|(a, v)| (a.as_str(), *v)).collect();
+    let est: BTreeMap<&str, Dec> = det
+        .loss
+        .by_asset
+        .iter()
+        .map(|(a, v)| (a.as_str(), *v))
+        .collect();
     let truth: BTreeMap<&str, Dec> = t.loss.iter().map(|(a, v)| (a.as_str(), *v)).collect();
     let assets: BTreeSet<&str> = est.keys().chain(truth.keys()).copied().collect();
     assets.into_iter().all(|a| {
@@ -175,7 +182,11 @@ pub fn add(m: &mut Metrics, l: &Labeled, det: &Detection) {
         m.misses.push(format!(
             "{}: benign but {}",
             l.account.id,
-            serious.iter().map(|i| i.summary.as_str()).collect::<Vec<_>>().join(" / ")
+            serious
+                .iter()
+                .map(|i| i.summary.as_str())
+                .collect::<Vec<_>>()
+                .join(" / ")
         ));
     }
     for t in &l.incidents {
@@ -217,7 +228,11 @@ pub fn add(m: &mut Metrics, l: &Labeled, det: &Detection) {
         }
     }
     let mut cited: BTreeSet<&Origin> = BTreeSet::new();
-    for f in det.findings.iter().filter(|f| f.severity >= Severity::Medium) {
+    for f in det
+        .findings
+        .iter()
+        .filter(|f| f.severity >= Severity::Medium)
+    {
         cited.extend(f.evidence.iter().map(|e| &e.origin));
     }
     m.evidence_rows += cited.len();
@@ -329,12 +344,23 @@ mod tests {
         let mut m = Metrics::default();
         // found; start 30 s early, end 59 s late: within 60 s; loss 1019 of
         // 1000 (1.9 %): within 2 %; rows 2, 3 of the attack and 9 not: 2/3
-        add(&mut m, &attacked(), &detection(970_000, 1_159_000, 1019, &[2, 3, 9]));
+        add(
+            &mut m,
+            &attacked(),
+            &detection(970_000, 1_159_000, 1019, &[2, 3, 9]),
+        );
         assert_eq!((m.found, m.window_ok, m.loss_ok), (1, 1, 1));
         assert_eq!((m.evidence_attack_rows, m.evidence_rows), (2, 3));
         // second: end 61 s late (outside), loss 1021 (2.1 %: outside)
-        add(&mut m, &attacked(), &detection(1_000_000, 1_161_000, 1021, &[2]));
-        assert_eq!((m.found, m.window_ok, m.loss_ok, m.loss_cases), (2, 1, 1, 2));
+        add(
+            &mut m,
+            &attacked(),
+            &detection(1_000_000, 1_161_000, 1021, &[2]),
+        );
+        assert_eq!(
+            (m.found, m.window_ok, m.loss_ok, m.loss_cases),
+            (2, 1, 1, 2)
+        );
         // third: the incident ends 61 s before the truth starts: not found
         add(&mut m, &attacked(), &detection(0, 939_000, 1000, &[]));
         assert_eq!((m.found, m.true_incidents), (2, 3));

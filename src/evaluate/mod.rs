@@ -115,7 +115,9 @@ fn account(seed: u64, i: usize) -> Labeled {
         "convert" => life::convert(&mut b, &mut rng, &m, user_t),
         "liquidate-concentrate" => {
             let tok = rng_pick(&mut rng, &THIN);
-            incidents.push(attacks::liquidate_concentrate(&mut b, &mut rng, &m, attack_t, tok));
+            incidents.push(attacks::liquidate_concentrate(
+                &mut b, &mut rng, &m, attack_t, tok,
+            ));
         }
         "pump-existing" => {
             let held: Vec<&str> = market::LISTED
@@ -124,7 +126,9 @@ fn account(seed: u64, i: usize) -> Labeled {
                 .filter(|a| b.acc.fills.iter().any(|f| f.base == *a))
                 .collect();
             let asset = *rng.pick(&held);
-            incidents.push(attacks::pump_existing(&mut b, &mut rng, &m, attack_t, asset));
+            incidents.push(attacks::pump_existing(
+                &mut b, &mut rng, &m, attack_t, asset,
+            ));
         }
         "round-trip-loops" => {
             let tok = rng_pick(&mut rng, &THIN);
