@@ -61,7 +61,7 @@ impl AnalyzeConfig {
         if let Some(s) = fail_on {
             options.insert("fail_on".into(), s.as_str().into());
         }
-        let detect = match &a.config {
+        let mut detect = match &a.config {
             Some(p) => {
                 let text = std::fs::read_to_string(p)
                     .map_err(|e| Error::Usage(format!("--config `{}`: {e}", p.display())))?;
@@ -71,6 +71,12 @@ impl AnalyzeConfig {
             }
             None => DetectConfig::default(),
         };
+        if let Some(p) = &a.prices {
+            let text = std::fs::read_to_string(p)
+                .map_err(|e| Error::Usage(format!("--prices `{}`: {e}", p.display())))?;
+            options.insert("prices".into(), ingest::sha256_hex(text.as_bytes()));
+            detect.prices = crate::detect::prices::parse(&p.display().to_string(), &text)?;
+        }
         if let Some(acc) = &a.account {
             options.insert("account".into(), acc.clone());
         }

@@ -8,7 +8,7 @@ use std::path::PathBuf;
     name = "binance-forensics",
     version,
     about = "Offline forensic analysis of Binance account exports after an API-key leak",
-    after_help = "Examples:\n  binance-forensics analyze samples/compromised --out reports/compromised\n  binance-forensics inspect samples/compromised\n  binance-forensics normalize samples/compromised --out tables --format parquet\n  binance-forensics samples --out samples --seed 7\n\nExit codes: 0 success; 1 a finding at or above --fail-on; 2 usage or input error; 3 internal error."
+    after_help = "Examples:\n  binance-forensics analyze samples/compromised --out reports/compromised\n  binance-forensics inspect samples/compromised\n  binance-forensics normalize samples/compromised --out tables --format parquet\n  binance-forensics samples --out samples --seed 7\n  binance-forensics rules burst\n  binance-forensics evaluate --accounts 200 --seed 1\n\nExit codes: 0 success; 1 a finding at or above --fail-on; 2 usage or input error; 3 internal error."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -25,6 +25,32 @@ pub enum Command {
     Normalize(NormalizeArgs),
     /// Generate a realistic compromised account's exports (deterministic).
     Samples(SamplesArgs),
+    /// Print the detectors, their default thresholds with rationale, and known false positives.
+    Rules(RulesArgs),
+    /// Measure the detectors on generated labeled accounts (recall, false positives, …).
+    Evaluate(EvaluateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    /// One detector id (e.g. `burst`) [default: all].
+    pub id: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct EvaluateArgs {
+    /// Number of generated accounts (20 % benign, 40 % tricky benign, 40 % attacked).
+    #[arg(long, default_value_t = 200)]
+    pub accounts: usize,
+    /// Seed of the scenario generator.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Detector thresholds (TOML) overriding the defaults.
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// List every account the detectors got wrong, and why.
+    #[arg(short, long)]
+    pub verbose: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -126,6 +152,9 @@ pub struct AnalyzeArgs {
     /// Observed balances, CSV `asset,balance[,wallet][,time]`: openings, closings, residuals.
     #[arg(long)]
     pub balances: Option<PathBuf>,
+    /// Prices (CSV `time,asset,price` in the reference asset) for the loss in USDT where the account's own fills do not price an asset.
+    #[arg(long)]
+    pub prices: Option<PathBuf>,
     /// Continue past bad rows and unrecognized files, counting and listing them.
     #[arg(long)]
     pub skip_errors: bool,

@@ -12,6 +12,8 @@ pub mod cli;
 pub mod decimal;
 pub mod detect;
 pub mod error;
+pub mod evaluate;
+pub mod evaluate_cmd;
 pub mod ingest;
 pub mod inspect_cmd;
 pub mod model;
@@ -21,6 +23,7 @@ pub mod parallel;
 pub mod prepare;
 pub mod reconcile;
 pub mod report;
+pub mod rules_cmd;
 pub mod samples;
 pub mod samples_cmd;
 pub mod timefmt;
@@ -36,5 +39,7 @@ pub fn run(cli: cli::Cli) -> Result<i32, Error> {
         cli::Command::Inspect(a) => inspect_cmd::run(&a),
         cli::Command::Normalize(a) => normalize_cmd::run(&a),
         cli::Command::Samples(s) => samples_cmd::run(&s),
+        cli::Command::Rules(a) => rules_cmd::run(&a),
+        cli::Command::Evaluate(a) => evaluate_cmd::run(&a),
     }
 }

@@ -255,17 +255,25 @@ pub fn detect(ctx: &Ctx) -> Vec<Flagged> {
         best.k,
         k_min.map_or("none".to_string(), |k| k.to_string()),
     );
+    // A handful of orders is within a person's reach (a rush into a new
+    // listing); a script places many more.
+    let by_hand = best.k < cfg.medium_orders as usize;
     let explanation = if routine {
         format!(
             "{explanation} The account shows bursts of at least half this size on {routine_days} other day(s), \
              as a trading bot does: low on its own."
+        )
+    } else if by_hand {
+        format!(
+            "{explanation} Fewer than {} orders in the window can be placed by hand: low on its own.",
+            cfg.medium_orders
         )
     } else {
         explanation
     };
     let mut f = finding(
         "burst",
-        if routine {
+        if routine || by_hand {
             Severity::Low
         } else {
             Severity::Medium
@@ -427,6 +435,26 @@ mod tests {
             f.explanation
         );
         assert_eq!(f.severity, Severity::Medium);
+    }
+
+    #[test]
+    fn a_handful_of_orders_is_low_on_its_own() {
+        // 30 daily orders, then 6 orders 10 s apart: p is tiny
+        // (mu = 30/T x 60 s ~ 7e-4, P(N >= 6) ~ mu^6/720 ~ 2e-22) but
+        // 6 < medium_orders = 10: a person can click that
+        let mut b = AccountBuilder::new("a");
+        for day in 0..30 {
+            b = b.fill(t(day, 12, 0, 0), "BTC/USDT", "BUY", "100", "0.01");
+        }
+        for k in 0..6 {
+            b = b.fill(t(30, 0, 0, 10 * k), "NEW/USDT", "BUY", "1", "1");
+        }
+        let a = b.build();
+        let cfg = DetectConfig::default();
+        let found = detect(&Ctx::new(&a, &cfg));
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].finding.severity, Severity::Low);
+        assert!(found[0].finding.explanation.contains("placed by hand"));
     }
 
     #[test]

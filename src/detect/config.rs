@@ -16,6 +16,7 @@ pub const DEFAULTS_TOML: &str = include_str!("defaults.toml");
 #[serde(deny_unknown_fields)]
 pub struct BurstConfig {
     pub routine_days: u32,
+    pub medium_orders: u32,
     pub windows_s: Vec<u32>,
     pub alpha: f64,
     pub min_rate_per_day: f64,
@@ -44,6 +45,33 @@ pub struct OverpayConfig {
     pub min_sweep: f64,
     pub min_rising_orders: u32,
     pub session_gap_s: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RoundTripConfig {
+    pub windows_s: Vec<u32>,
+    pub min_buys: u32,
+    pub min_sells: u32,
+    pub max_imbalance: f64,
+    pub min_loss_share: f64,
+}
+
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SizePatternConfig {
+    pub min_repeats: u32,
+    pub min_repeat_share: f64,
+    pub benford_min_n: u32,
+    pub benford_alpha: f64,
+}
+
+/// The user's own bots' symbols and own withdrawal addresses.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AllowConfig {
+    pub symbols: Vec<String>,
+    pub addresses: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Deserialize)]
@@ -100,12 +128,18 @@ pub struct DetectConfig {
     pub burst: BurstConfig,
     pub liquidate_concentrate: LiquidateConfig,
     pub overpay: OverpayConfig,
+    pub round_trip: RoundTripConfig,
+    pub size_pattern: SizePatternConfig,
+    pub allow: AllowConfig,
     pub first_seen: FirstSeenConfig,
     pub self_trade: SelfTradeConfig,
     pub withdrawal_sweep: SweepConfig,
     pub funding_context: FundingConfig,
     pub incident: IncidentConfig,
     pub loss: LossConfig,
+    /// Prices from `--prices FILE` (not part of the TOML), sorted.
+    #[serde(skip)]
+    pub prices: Vec<super::prices::PricePoint>,
 }
 
 impl Default for DetectConfig {
@@ -142,6 +176,7 @@ impl DetectConfig {
         unit_open("burst.alpha", b.alpha)?;
         positive("burst.min_rate_per_day", b.min_rate_per_day)?;
         at_least("burst.min_orders", b.min_orders, 2)?;
+        at_least("burst.medium_orders", b.medium_orders, b.min_orders)?;
         if !(b.kleinberg_s > 1.0 && b.kleinberg_s.is_finite()) {
             return Err(bad("burst.kleinberg_s", &b.kleinberg_s, "> 1"));
         }
@@ -169,6 +204,23 @@ impl DetectConfig {
         positive("overpay.min_sweep", o.min_sweep)?;
         at_least("overpay.min_rising_orders", o.min_rising_orders, 2)?;
         at_least("overpay.session_gap_s", o.session_gap_s, 1)?;
+        let r = &self.round_trip;
+        if r.windows_s.is_empty() || r.windows_s.contains(&0) {
+            return Err(bad(
+                "round_trip.windows_s",
+                &r.windows_s,
+                "non-empty, each > 0",
+            ));
+        }
+        at_least("round_trip.min_buys", r.min_buys, 1)?;
+        at_least("round_trip.min_sells", r.min_sells, 1)?;
+        positive("round_trip.max_imbalance", r.max_imbalance)?;
+        share("round_trip.min_loss_share", r.min_loss_share)?;
+        let z = &self.size_pattern;
+        at_least("size_pattern.min_repeats", z.min_repeats, 2)?;
+        share("size_pattern.min_repeat_share", z.min_repeat_share)?;
+        at_least("size_pattern.benford_min_n", z.benford_min_n, 10)?;
+        unit_open("size_pattern.benford_alpha", z.benford_alpha)?;
         let f = &self.first_seen;
         at_least("first_seen.min_history_days", f.min_history_days, 1)?;
         share("first_seen.low_share", f.low_share)?;
@@ -298,5 +350,16 @@ mod tests {
         assert!(e.contains("overpay.min_sweep"), "{e}");
         assert!(DetectConfig::from_toml_str("[burst]\nwindows_s = []\n").is_err());
         assert!(DetectConfig::from_toml_str("burst = 3\n").is_err());
+        let e = DetectConfig::from_toml_str("[round_trip]\nmin_loss_share = 0\n").unwrap_err();
+        assert!(e.contains("round_trip.min_loss_share"), "{e}");
+    }
+
+    #[test]
+    fn allowlists_default_empty_and_overlay() {
+        let c = DetectConfig::default();
+        assert!(c.allow.symbols.is_empty() && c.allow.addresses.is_empty());
+        let c = DetectConfig::from_toml_str("[allow]\nsymbols = [\"BTCUSDT\"]\n").unwrap();
+        assert_eq!(c.allow.symbols, vec!["BTCUSDT"]);
+        assert!(c.allow.addresses.is_empty());
     }
 }

@@ -18,7 +18,9 @@
 use super::ctx::Ctx;
 use super::finding::Severity;
 use super::holdings::{holding_before, trade_cutoff};
-use super::util::{amt, fill_evidence, finding, join_sorted, median_f64, pct, stat, Flagged};
+use super::util::{
+    amt, fill_evidence, finding, join_sorted, median_f64, pct, ratio_dec, stat, Flagged,
+};
 use crate::decimal::Dec;
 use crate::model::{Side, TimeMs};
 use crate::timefmt::human;
@@ -59,6 +61,15 @@ pub fn detect(ctx: &Ctx) -> Vec<Flagged> {
         }
     }
     out
+}
+
+/// Quote a sell fill left in the account: proceeds minus a fee charged in
+/// the quote asset (a fee in BNB or another asset leaves the proceeds whole).
+pub fn net_quote_received(f: &crate::model::Fill) -> Dec {
+    match (f.fee, f.fee_asset.as_deref()) {
+        (Some(fee), Some(a)) if a == f.quote => f.quote_qty - fee,
+        _ => f.quote_qty,
+    }
 }
 
 /// The fills of `idx` (time order) with time in [t0, t1).
@@ -109,7 +120,8 @@ fn check_window(
     if med < cfg.min_median_share_sold {
         return None;
     }
-    let received: Dec = in_win.iter().map(|&i| fills[i].quote_qty).sum();
+    // proceeds net of fees paid in the quote asset: what the account received
+    let received: Dec = in_win.iter().map(|&i| net_quote_received(&fills[i])).sum();
     let held =
         holding_before(&ctx.holdings, q, &["Spot"], trade_cutoff(t0)).map_or(Dec::ZERO, |(h, _)| h);
     let available = received + held;
@@ -145,9 +157,26 @@ fn check_window(
             unknown.join(", ")
         )
     };
+    // A rotation into a coin the account already trades, at ordinary
+    // prices, is what a user does on purpose: `low`. A never-traded target
+    // or sweeping buys is the thief's signature: `medium`.
+    let traded_before = fills.iter().any(|f| f.symbol == target && f.time < t0);
+    let min_sweep = ratio_dec(ctx.cfg.overpay.min_sweep);
+    let sweeping = ctx.orders.iter().any(|o| {
+        o.symbol == target
+            && o.side == Side::Buy
+            && o.time >= t0
+            && o.time < t1
+            && o.sweep.is_some_and(|s| s >= min_sweep)
+    });
+    let severity = if traded_before && !sweeping {
+        Severity::Low
+    } else {
+        Severity::Medium
+    };
     let mut f = finding(
         "liquidate-concentrate",
-        Severity::Medium,
+        severity,
         &ctx.account.id,
         evidence,
         Some((q.to_string(), amount)),
@@ -173,6 +202,13 @@ fn check_window(
         amt(held),
         amt(amount),
     );
+    if severity == Severity::Low {
+        f.explanation.push_str(&format!(
+            " {target} was traded before and no buy swept {} of the book: consistent with a \
+             deliberate rotation, hence low.",
+            pct(ctx.cfg.overpay.min_sweep)
+        ));
+    }
     let mut all_assets = assets;
     all_assets.push(q.to_string());
     if let Some(b) = fills
@@ -258,5 +294,65 @@ mod tests {
             .build();
         let cfg = DetectConfig::default();
         assert!(detect(&Ctx::new(&a, &cfg)).is_empty());
+    }
+}
+
+#[cfg(test)]
+mod fee_tests {
+    use super::*;
+    use crate::detect::config::DetectConfig;
+    use crate::detect::testkit::{t, AccountBuilder};
+
+    #[test]
+    fn rotation_into_a_coin_traded_before_is_low() {
+        // same liquidation, but the target was bought on day 1 at 2.0 and
+        // the window's buys are single-price orders: no sweep
+        let a = AccountBuilder::new("a")
+            .deposit(t(0, 0, 0, 0), "ETH", "2")
+            .deposit(t(0, 0, 0, 0), "BNB", "10")
+            .deposit(t(0, 0, 0, 0), "ADA", "1000")
+            .deposit(t(0, 0, 0, 0), "USDT", "10")
+            .fill(t(1, 0, 0, 0), "XYZ/USDT", "BUY", "2", "5")
+            .fill(t(20, 10, 0, 0), "ETH/USDT", "SELL", "2000", "2")
+            .fill(t(20, 10, 5, 0), "BNB/USDT", "SELL", "300", "10")
+            .fill(t(20, 10, 10, 0), "ADA/USDT", "SELL", "0.5", "1000")
+            .fill(t(20, 10, 15, 0), "XYZ/USDT", "BUY", "2", "3700")
+            .build();
+        let cfg = DetectConfig::default();
+        let found = detect(&Ctx::new(&a, &cfg));
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].finding.severity, Severity::Low);
+        assert!(found[0].finding.explanation.contains("deliberate rotation"));
+    }
+
+    /// Regression (known bug): "received" counted the proceeds before the
+    /// fees charged in the quote asset.
+    #[test]
+    fn received_is_net_of_quote_fees() {
+        let a = AccountBuilder::new("a")
+            .deposit(t(0, 0, 0, 0), "ETH", "2")
+            .deposit(t(0, 0, 0, 0), "BNB", "10")
+            .deposit(t(0, 0, 0, 0), "ADA", "1000")
+            .fill(t(20, 10, 0, 0), "ETH/USDT", "SELL", "2000", "2")
+            .fee("4", "USDT")
+            .fill(t(20, 10, 0, 1), "BNB/USDT", "SELL", "300", "10")
+            .fee("3", "USDT")
+            .fill(t(20, 10, 0, 2), "ADA/USDT", "SELL", "0.5", "1000")
+            .fee("0.01", "BNB")
+            .fill(t(20, 10, 1, 0), "XYZ/USDT", "BUY", "2", "3600")
+            .build();
+        let cfg = DetectConfig::default();
+        let found = detect(&Ctx::new(&a, &cfg));
+        assert_eq!(found.len(), 1);
+        let f = &found[0].finding;
+        // 4000 - 4 + 3000 - 3 + 500 (BNB fee leaves USDT whole) = 7493
+        assert!(
+            f.explanation.contains("(7493 received + 0 held before)"),
+            "{}",
+            f.explanation
+        );
+        // 7200 / 7493
+        let s = f.statistic.as_ref().unwrap();
+        assert!((s.value.unwrap() - 7200.0 / 7493.0).abs() < 1e-12);
     }
 }

@@ -69,11 +69,16 @@ pub fn estimate(ctx: &Ctx, found: &[Flagged], incidents: &[Incident]) -> LossEst
                 match f.side {
                     Side::Buy if f.time <= inc.end => {
                         spent += f.quote_qty;
-                        bought += f.qty;
+                        // what arrived: a fee charged in the base asset is
+                        // taken from the bought quantity
+                        bought += match (f.fee, f.fee_asset.as_deref()) {
+                            (Some(fee), Some(a)) if a == f.base => f.qty - fee,
+                            _ => f.qty,
+                        };
                     }
                     Side::Buy => {}
                     Side::Sell => {
-                        recovered += f.quote_qty;
+                        recovered += super::liquidate_concentrate::net_quote_received(f);
                         sold += f.qty;
                     }
                 }
@@ -124,6 +129,16 @@ pub fn estimate(ctx: &Ctx, found: &[Flagged], incidents: &[Incident]) -> LossEst
                     p.price,
                     human(p.time)
                 ));
+            } else if let Some(p) =
+                super::prices::nearest(&ctx.cfg.prices, &asset, inc.start, window)
+            {
+                ref_total += v.mul_round(p.price);
+                price_txt.insert(format!(
+                    "{asset} at {} {reference} from the price file (line {}, {})",
+                    p.price,
+                    p.row,
+                    human(p.time)
+                ));
             } else {
                 priced_all = false;
                 price_txt.insert(format!(
@@ -149,7 +164,7 @@ pub fn estimate(ctx: &Ctx, found: &[Flagged], incidents: &[Incident]) -> LossEst
     );
     if !price_txt.is_empty() {
         method.push_str(&format!(
-            " Converted to {reference} with the account's own nearest fills within ±{} h: {}.",
+            " Converted to {reference} with the account's own nearest fills (else the --prices file) within ±{} h: {}.",
             cfg.price_window_s / 3600,
             price_txt.into_iter().collect::<Vec<_>>().join("; ")
         ));

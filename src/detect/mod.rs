@@ -6,6 +6,7 @@
 //! numbers the findings in time order (`<detector>-NNN`), groups them into
 //! incidents (`INC-NNN`), estimates the loss and decides the verdict.
 
+pub mod allow;
 pub mod burst;
 pub mod config;
 pub mod ctx;
@@ -18,7 +19,11 @@ pub mod liquidate_concentrate;
 pub mod loss;
 pub mod orders;
 pub mod overpay;
+pub mod prices;
+pub mod round_trip;
+pub mod rules;
 pub mod self_trade;
+pub mod size_pattern;
 pub mod util;
 pub mod withdrawal_sweep;
 
@@ -36,12 +41,21 @@ use util::Flagged;
 
 /// Run every single-account detector on `account`.
 pub fn run(account: &Account, cfg: &DetectConfig) -> Detection {
+    let filtered;
+    let account = if cfg.allow.symbols.is_empty() {
+        account
+    } else {
+        filtered = allow::without_symbols(account, &cfg.allow.symbols);
+        &filtered
+    };
     let ctx = ctx::Ctx::new(account, cfg);
     let mut found: Vec<Flagged> = Vec::new();
     found.extend(burst::detect(&ctx));
     found.extend(liquidate_concentrate::detect(&ctx));
     found.extend(overpay::detect(&ctx));
+    found.extend(round_trip::detect(&ctx));
     found.extend(first_seen::detect(&ctx));
+    found.extend(size_pattern::detect(&ctx));
     found.extend(self_trade::detect(&ctx));
     found.extend(withdrawal_sweep::detect(&ctx));
     let context = funding_context::detect(&ctx, &found);

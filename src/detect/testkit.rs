@@ -82,6 +82,15 @@ impl AccountBuilder {
         self
     }
 
+    /// Set the fee of the last fill added.
+    pub fn fee(mut self, fee: &str, asset: &str) -> Self {
+        if let Some(f) = self.acc.fills.last_mut() {
+            f.fee = Some(d(fee));
+            f.fee_asset = Some(asset.into());
+        }
+        self
+    }
+
     /// An order-history row (no fills attached).
     pub fn order(mut self, time: TimeMs, sym: &str, side: &str, status: &str, exec: &str) -> Self {
         let (base, quote) = sym.split_once('/').unwrap();
@@ -194,6 +203,15 @@ impl AccountBuilder {
                 };
                 legs.push(leg(f.origin.clone(), f.time, &f.base, b, cat));
                 legs.push(leg(f.origin.clone(), f.time, &f.quote, q, cat));
+                if let (Some(fee), Some(asset)) = (f.fee, f.fee_asset.as_deref()) {
+                    legs.push(leg(
+                        f.origin.clone(),
+                        f.time,
+                        asset,
+                        -fee,
+                        Category::TradeFee,
+                    ));
+                }
             }
             for x in self.acc.transfers.iter().filter(|x| x.completed) {
                 let (ch, cat) = match x.direction {

@@ -198,3 +198,26 @@ fn empty_account_is_clean_and_runs_are_identical() {
         run(&a, &DetectConfig::default())
     );
 }
+
+/// Regression (known bug): the loss text showed the bought quantity before
+/// the fee taken from it. Each of the 16 XYZ fills pays 0.5 XYZ (0.1 %).
+#[test]
+fn loss_held_quantity_is_net_of_base_fees() {
+    let mut b = attack_builder();
+    for j in 0..8 {
+        let p = format!("{:.2}", 2.00 + 0.1 * j as f64);
+        // one more, separate, fill-with-fee per order second: a 1-XYZ buy
+        b = b
+            .fill(t(30, 10, 0, 10 * (j + 1)), "XYZ/USDT", "BUY", &p, "1")
+            .fee("0.5", "XYZ");
+    }
+    let det = run(&b.build(), &DetectConfig::default());
+    // bought 8000 + 8 = 8008 XYZ, minus 8 × 0.5 fee = 8004 XYZ still held
+    assert!(
+        det.loss
+            .method
+            .contains("8004 XYZ bought in INC-001 still held"),
+        "{}",
+        det.loss.method
+    );
+}

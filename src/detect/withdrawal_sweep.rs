@@ -72,7 +72,14 @@ fn candidates<'a>(ctx: &'a Ctx) -> Vec<Candidate<'a>> {
     let min = ctx.cfg.withdrawal_sweep.min_share;
     let mut ts: Vec<&Transfer> = ctx.account.transfers.iter().collect();
     ts.sort_by(|a, b| (a.time, &a.origin).cmp(&(b.time, &b.origin)));
-    let mut seen: BTreeSet<String> = BTreeSet::new();
+    // the user's own addresses (allowlist) count as seen from the start
+    let mut seen: BTreeSet<String> = ctx
+        .cfg
+        .allow
+        .addresses
+        .iter()
+        .map(|a| norm_addr(a))
+        .collect();
     let mut out = Vec::new();
     for t in ts {
         let addr = t
