@@ -14,6 +14,7 @@ pub mod detect;
 pub mod error;
 pub mod ingest;
 pub mod inspect_cmd;
+pub mod manifest_run;
 pub mod model;
 pub mod normalize;
 pub mod normalize_cmd;
@@ -23,6 +24,7 @@ pub mod report;
 pub mod samples;
 pub mod samples_cmd;
 pub mod timefmt;
+pub mod verify_cmd;
 
 pub use analysis::Analysis;
 pub use decimal::Dec;
@@ -35,5 +37,6 @@ pub fn run(cli: cli::Cli) -> Result<i32, Error> {
         cli::Command::Inspect(a) => inspect_cmd::run(&a),
         cli::Command::Normalize(a) => normalize_cmd::run(&a),
         cli::Command::Samples(s) => samples_cmd::run(&s),
+        cli::Command::Verify(v) => verify_cmd::run(&v),
     }
 }
