@@ -8,7 +8,7 @@ mod pack;
 
 use pack::{hostile_copy, root, FORMULA, SAMPLE, STATEMENT, SVG, WITHDRAW};
 use sha2::{Digest, Sha256};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
 const FILES: [&str; 8] = [

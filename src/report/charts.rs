@@ -54,12 +54,12 @@ pub struct TimelineData {
 
 /// Context shown on each side of the incidents when the chart zooms on
 /// them: twice their span, at least this much.
-const MIN_CONTEXT: TimeMs = 30 * MINUTE;
+const MIN_CONTEXT: TimeMs = 10 * MINUTE;
 
 /// Lay out the chart; `None` when there are no orders to plot.
 ///
 /// With incidents, the axis zooms on them (from the first start to the last
-/// end, with twice that span, at least 30 minutes, of context on each side)
+/// end, with twice that span, at least 10 minutes, of context on each side)
 /// and the orders outside the view are counted in the axis description;
 /// without, it covers the whole history.
 pub fn timeline_data(a: &Analysis) -> Option<TimelineData> {

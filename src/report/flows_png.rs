@@ -116,9 +116,9 @@ type DrawResult<DB> = Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::Er
 const TOP: i32 = 90;
 const BOTTOM: i32 = HEIGHT as i32 - 40;
 const COL_W: i32 = 24;
-const LEFT_X: i32 = 330;
+const LEFT_X: i32 = 430;
 const MID_X: i32 = (WIDTH as i32 - COL_W) / 2;
-const RIGHT_X: i32 = WIDTH as i32 - 330 - COL_W;
+const RIGHT_X: i32 = WIDTH as i32 - 400 - COL_W;
 const GAP: i32 = 14;
 
 /// (top, bottom) pixel extents of stacked legs scaled to `total`.
@@ -193,7 +193,15 @@ fn draw<DB: DrawingBackend>(
     let label = (FONT, 20).into_font().color(&BLACK);
     let centre_top = Pos::new(HPos::Center, VPos::Top);
     root.draw(&Text::new(
-        format!("{}: received {received}, spent {spent}", f.quote),
+        format!(
+            "{}: received {received}, spent {spent}{}",
+            f.quote,
+            if spent > received {
+                " (the rest was held before)"
+            } else {
+                ""
+            }
+        ),
         (MID_X + COL_W / 2, mid_h.max(TOP + 2) + 6),
         label.clone().pos(centre_top),
     ))?;

@@ -103,7 +103,7 @@ pub fn summary_lines(a: &Analysis) -> SummaryLines {
         evidence: Vec::into_iter(evidence).map(fit).collect(),
         hashes: Vec::into_iter(hashes).map(fit).collect(),
         footer: fit(format!(
-            "binance-forensics {} · report time {} · full evidence: index.html, evidence.csv",
+            "binance-forensics {} · report time {} · details: index.html",
             a.tool_version,
             human(a.generated_at)
         )),
@@ -111,7 +111,7 @@ pub fn summary_lines(a: &Analysis) -> SummaryLines {
 }
 
 /// The evidence rows of medium/high findings that matter most: transfers
-/// (TXIDs) first, then orders and fills by value (price × quantity,
+/// (TXIDs) first, then orders (fills where no order row is evidence) by value (price × quantity,
 /// exact), largest first; ties by time and origin.
 pub fn top_rows(a: &Analysis) -> Vec<&Evidence> {
     let mut rows: Vec<&Evidence> = a
@@ -121,6 +121,13 @@ pub fn top_rows(a: &Analysis) -> Vec<&Evidence> {
         .filter(|f| f.severity >= Severity::Medium)
         .flat_map(|f| f.evidence.iter())
         .collect();
+    // Orders carry the ids support looks up; fills only where no order is evidence.
+    let trades = if rows.iter().any(|e| e.table == Table::Orders) {
+        Table::Orders
+    } else {
+        Table::Fills
+    };
+    rows.retain(|e| e.table == Table::Transfers || e.table == trades);
     rows.sort_by(|x, y| {
         let key = |e: &Evidence| {
             let value = match (e.price, e.qty) {
@@ -145,7 +152,7 @@ fn row_line(e: &Evidence) -> String {
         .replace('T', " ")
         .trim_end_matches('Z')
         .to_string();
-    let s = |v: &Option<String>| v.clone().unwrap_or_default();
+    let s = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".to_string());
     if e.table == Table::Transfers {
         let txid = s(&e.txid);
         format!(
