@@ -139,6 +139,7 @@ pub fn analyze(cfg: &AnalyzeConfig) -> Result<Analysis, Error> {
     let inputs = prep.summaries();
     let first_time = inputs.iter().filter_map(|i| i.first_time).min();
     let last_time = inputs.iter().filter_map(|i| i.last_time).max();
+    check_report_time(cfg.report_time, last_time)?;
     let mut book_note = asm.book.notes.join(". ");
     if !prep.ignored.is_empty() {
         let names: Vec<&str> = prep.ignored.iter().map(|s| s.display.as_str()).collect();
@@ -163,11 +164,32 @@ pub fn analyze(cfg: &AnalyzeConfig) -> Result<Analysis, Error> {
     })
 }
 
+/// A report time before the latest event in the inputs would date the
+/// report before the evidence it shows: refused (exit 2).
+fn check_report_time(report_time: Option<TimeMs>, last: Option<TimeMs>) -> Result<(), Error> {
+    match (report_time, last) {
+        (Some(t), Some(l)) if t < l => Err(Error::Usage(format!(
+            "--report-time {} is before the latest event in the inputs ({}): \
+             give a time at or after it, or omit --report-time to use it",
+            crate::timefmt::rfc3339_ms(t),
+            crate::timefmt::rfc3339_ms(l)
+        ))),
+        _ => Ok(()),
+    }
+}
+
 /// The `analyze` command: analyze, render, write; exit code per --fail-on.
 pub fn run(args: &AnalyzeArgs) -> Result<i32, Error> {
     let cfg = AnalyzeConfig::from_args(args)?;
     let analysis = analyze(&cfg)?;
-    let rendered = crate::report::render(&analysis).map_err(Error::Internal)?;
+    let mut rendered = crate::report::render(&analysis).map_err(Error::Internal)?;
+    let info = crate::manifest_run::run_info(args, &analysis)?;
+    let manifest =
+        crate::report::manifest::manifest_json(&info, &rendered.files).map_err(Error::Internal)?;
+    rendered
+        .files
+        .push((crate::report::manifest::NAME.to_string(), manifest));
+    rendered.files.sort_by(|x, y| x.0.cmp(&y.0));
     crate::report::write(&cfg.out, &rendered).map_err(|e| {
         Error::Usage(format!(
             "cannot write the report to `{}`: {e}",

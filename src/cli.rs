@@ -8,7 +8,7 @@ use std::path::PathBuf;
     name = "binance-forensics",
     version,
     about = "Offline forensic analysis of Binance account exports after an API-key leak",
-    after_help = "Examples:\n  binance-forensics analyze samples/compromised --out reports/compromised\n  binance-forensics inspect samples/compromised\n  binance-forensics normalize samples/compromised --out tables --format parquet\n  binance-forensics samples --out samples --seed 7\n  binance-forensics rules burst\n  binance-forensics evaluate --accounts 200 --seed 1\n\nExit codes: 0 success; 1 a finding at or above --fail-on; 2 usage or input error; 3 internal error."
+    after_help = "Examples:\n  binance-forensics analyze samples/compromised --out reports/compromised\n  binance-forensics inspect samples/compromised\n  binance-forensics normalize samples/compromised --out tables --format parquet\n  binance-forensics verify reports/compromised\n  binance-forensics samples --out samples --seed 7\n  binance-forensics rules burst\n  binance-forensics evaluate --accounts 200 --seed 1\n\nExit codes: 0 success; 1 a finding at or above --fail-on; 2 usage or input error; 3 internal error."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -29,6 +29,8 @@ pub enum Command {
     Rules(RulesArgs),
     /// Measure the detectors on generated labeled accounts (recall, false positives, …).
     Evaluate(EvaluateArgs),
+    /// Re-hash a report's inputs and outputs against its manifest.json (exit 0 unchanged, 1 changed, 2 error).
+    Verify(VerifyArgs),
 }
 
 #[derive(Debug, Args)]
@@ -51,6 +53,12 @@ pub struct EvaluateArgs {
     /// List every account the detectors got wrong, and why.
     #[arg(short, long)]
     pub verbose: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// Report directory written by `analyze` (holding manifest.json).
+    pub report_dir: PathBuf,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -140,7 +148,7 @@ pub struct AnalyzeArgs {
     /// Direction of deposit/withdrawal files whose name does not say.
     #[arg(long, value_enum)]
     pub direction: Option<DirectionArg>,
-    /// Report time (RFC 3339) [default: the latest event time in the inputs].
+    /// Report time (RFC 3339, not before the latest input event) [default: the latest event time in the inputs].
     #[arg(long)]
     pub report_time: Option<String>,
     /// Exit with status 1 when a finding reaches this severity.

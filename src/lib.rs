@@ -16,6 +16,7 @@ pub mod evaluate;
 pub mod evaluate_cmd;
 pub mod ingest;
 pub mod inspect_cmd;
+pub mod manifest_run;
 pub mod model;
 pub mod normalize;
 pub mod normalize_cmd;
@@ -27,6 +28,7 @@ pub mod rules_cmd;
 pub mod samples;
 pub mod samples_cmd;
 pub mod timefmt;
+pub mod verify_cmd;
 
 pub use analysis::Analysis;
 pub use decimal::Dec;
@@ -41,5 +43,6 @@ pub fn run(cli: cli::Cli) -> Result<i32, Error> {
         cli::Command::Samples(s) => samples_cmd::run(&s),
         cli::Command::Rules(a) => rules_cmd::run(&a),
         cli::Command::Evaluate(a) => evaluate_cmd::run(&a),
+        cli::Command::Verify(v) => verify_cmd::run(&v),
     }
 }

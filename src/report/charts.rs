@@ -1,5 +1,5 @@
-//! `timeline.png`: orders per minute over time (from `Analysis.activity`)
-//! with every incident window shaded, 1600×700, drawn with plotters into an
+//! `timeline.png`: orders per minute over time (from `Analysis.activity`),
+//! zoomed on the incidents, each window shaded and labeled with its symbols, 1600×700, drawn with plotters into an
 //! in-memory RGB buffer and encoded as PNG in memory.
 //!
 //! Text uses DejaVu Sans embedded in the binary (the `dejavu` crate),
@@ -20,6 +20,7 @@ pub const WIDTH: u32 = 1600;
 /// Height of `timeline.png` in pixels.
 pub const HEIGHT: u32 = 700;
 
+/// The family name the embedded DejaVu Sans is registered under.
 pub(crate) const FONT: &str = "sans-serif";
 const MINUTE: TimeMs = 60_000;
 const DAY: TimeMs = 86_400_000;
@@ -31,13 +32,13 @@ const PLOT_WIDTH: TimeMs = (WIDTH - 2 * MARGIN - Y_LABEL_AREA) as TimeMs;
 /// What the chart shows, worked out before any drawing (tested as data).
 #[derive(Debug, PartialEq, Eq)]
 pub struct TimelineData {
-    /// Time axis, UTC ms: the activity and incident windows with a margin.
+    /// Time axis, UTC ms: the incidents with context, else all activity with a margin.
     pub x_range: (TimeMs, TimeMs),
     /// Top of the order axis (≥ 1).
     pub y_max: u32,
     /// (minute start, orders) for each bucket.
     pub bars: Vec<(TimeMs, u32)>,
-    /// (incident id, start, end) with the end at least one minute after the start.
+    /// (incident label `id: symbols`, start, end), the end at least one minute after the start.
     pub windows: Vec<(String, TimeMs, TimeMs)>,
     /// Tick marks on the time axis: multiples of a round step (UTC).
     pub ticks: Vec<TimeMs>,
@@ -47,38 +48,71 @@ pub struct TimelineData {
     pub x_desc: String,
     /// Milliseconds per pixel of the time axis (rounded up).
     pub ms_per_px: TimeMs,
+    /// Orders in minutes outside the (zoomed) time axis.
+    pub hidden_orders: u64,
 }
 
+/// Context shown on each side of the incidents when the chart zooms on
+/// them: twice their span, at least this much.
+const MIN_CONTEXT: TimeMs = 10 * MINUTE;
+
 /// Lay out the chart; `None` when there are no orders to plot.
+///
+/// With incidents, the axis zooms on them (from the first start to the last
+/// end, with twice that span, at least 10 minutes, of context on each side)
+/// and the orders outside the view are counted in the axis description;
+/// without, it covers the whole history.
 pub fn timeline_data(a: &Analysis) -> Option<TimelineData> {
     if a.activity.is_empty() {
         return None;
     }
-    let bars: Vec<(TimeMs, u32)> = a.activity.iter().map(|b| (b.minute, b.orders)).collect();
     let windows: Vec<(String, TimeMs, TimeMs)> = a
         .detection
         .incidents
         .iter()
         .map(|i| {
-            (
-                i.id.clone(),
-                i.start,
-                i.end.max(i.start.saturating_add(MINUTE)),
-            )
+            let label = if i.symbols.is_empty() {
+                i.id.clone()
+            } else {
+                format!("{}: {}", i.id, i.symbols.join(", "))
+            };
+            (label, i.start, i.end.max(i.start.saturating_add(MINUTE)))
         })
         .collect();
-    let starts = bars.iter().map(|b| b.0).chain(windows.iter().map(|w| w.1));
-    let ends = bars
+    let zoom = windows
         .iter()
-        .map(|b| b.0.saturating_add(MINUTE))
-        .chain(windows.iter().map(|w| w.2));
-    let lo = starts.min()?;
-    let hi = ends.max()?;
-    let pad = (hi.saturating_sub(lo) / 40).max(MINUTE);
+        .map(|w| w.1)
+        .min()
+        .zip(windows.iter().map(|w| w.2).max())
+        .map(|(s, e)| {
+            let ctx = e.saturating_sub(s).saturating_mul(2).max(MIN_CONTEXT);
+            (s.saturating_sub(ctx), e.saturating_add(ctx))
+        });
+    let in_view = |m: TimeMs| zoom.is_none_or(|(lo, hi)| m < hi && m.saturating_add(MINUTE) > lo);
+    let bars: Vec<(TimeMs, u32)> = a
+        .activity
+        .iter()
+        .filter(|b| in_view(b.minute))
+        .map(|b| (b.minute, b.orders))
+        .collect();
+    let hidden: u64 = a
+        .activity
+        .iter()
+        .filter(|b| !in_view(b.minute))
+        .map(|b| u64::from(b.orders))
+        .sum();
+    let (lo, hi) = match zoom {
+        Some(z) => z,
+        None => {
+            let lo = bars.iter().map(|b| b.0).min()?;
+            let hi = bars.iter().map(|b| b.0.saturating_add(MINUTE)).max()?;
+            let pad = (hi.saturating_sub(lo) / 40).max(MINUTE);
+            (lo.saturating_sub(pad), hi.saturating_add(pad))
+        }
+    };
     let top = bars.iter().map(|b| b.1).max().unwrap_or(0);
     // About 1/7 headroom above the highest bar for the incident labels.
     let y_max = top.saturating_add(top.div_ceil(7)).max(1);
-    let (lo, hi) = (lo.saturating_sub(pad), hi.saturating_add(pad));
     let span = hi.saturating_sub(lo);
     let step = tick_step(span);
     let first = (lo.div_euclid(step) + 1) * step;
@@ -92,7 +126,7 @@ pub fn timeline_data(a: &Analysis) -> Option<TimelineData> {
         s if s < DAY => "%m-%d %H:%M",
         _ => "%Y-%m-%d",
     };
-    let x_desc = if step < DAY && one_or_two_days {
+    let mut x_desc = if step < DAY && one_or_two_days {
         let (a, b) = (fmt_time(lo, "%Y-%m-%d"), fmt_time(hi, "%Y-%m-%d"));
         if a == b {
             format!("time (UTC), {a}")
@@ -102,6 +136,12 @@ pub fn timeline_data(a: &Analysis) -> Option<TimelineData> {
     } else {
         "time (UTC)".to_string()
     };
+    if zoom.is_some() {
+        x_desc.push_str(&format!(
+            "; zoomed on the incidents, {hidden} order{} outside the view",
+            if hidden == 1 { "" } else { "s" }
+        ));
+    }
     Some(TimelineData {
         x_range: (lo, hi),
         y_max,
@@ -111,6 +151,7 @@ pub fn timeline_data(a: &Analysis) -> Option<TimelineData> {
         tick_format,
         x_desc,
         ms_per_px: span.saturating_add(PLOT_WIDTH - 1) / PLOT_WIDTH,
+        hidden_orders: hidden,
     })
 }
 
@@ -165,10 +206,20 @@ pub fn timeline_png(a: &Analysis) -> Result<Vec<u8>, String> {
         }
         root.present().map_err(draw_err)?;
     }
+    encode_png(&buf, WIDTH, HEIGHT, "timeline.png")
+}
+
+/// Encode an RGB buffer as PNG in memory.
+pub(crate) fn encode_png(
+    buf: &[u8],
+    width: u32,
+    height: u32,
+    name: &str,
+) -> Result<Vec<u8>, String> {
     let mut png = Vec::new();
     PngEncoder::new(&mut png)
-        .write_image(&buf, WIDTH, HEIGHT, ColorType::Rgb8)
-        .map_err(|e| format!("cannot encode timeline.png: {e}"))?;
+        .write_image(buf, width, height, ColorType::Rgb8)
+        .map_err(|e| format!("cannot encode {name}: {e}"))?;
     Ok(png)
 }
 
@@ -306,18 +357,37 @@ mod tests {
     }
 
     #[test]
-    fn layout_covers_activity_and_incidents() {
+    fn layout_zooms_on_the_incident() {
         let d = timeline_data(&sample_analysis()).unwrap();
-        // Earliest: bucket at T0 − 6 300 000; latest: incident end T0 + 1 800 000.
-        // Span 8 100 000 ms / 40 = 202 500 ms margin on each side.
-        assert_eq!(d.x_range, (T0 - 6_502_500, T0 + 2_002_500));
+        // Incident T0 + 60 000 … T0 + 1 800 000: span 1 740 000, context
+        // 2 × span = 3 480 000 (> 30 min) on each side.
+        assert_eq!(d.x_range, (T0 - 3_420_000, T0 + 5_280_000));
+        // The bucket at T0 − 6 300 000 (1 order) falls outside the view.
+        assert_eq!(d.bars.len(), 3);
+        assert_eq!(d.hidden_orders, 1);
         // Highest bar 14; 14 + ceil(14 / 7) = 16.
         assert_eq!(d.y_max, 16);
-        assert_eq!(d.bars.len(), 4);
         assert_eq!(
             d.windows,
-            vec![("incident-0001".to_string(), T0 + 60_000, T0 + 1_800_000)]
+            vec![(
+                "incident-0001: PEPEUSDT".to_string(),
+                T0 + 60_000,
+                T0 + 1_800_000
+            )]
         );
+    }
+
+    #[test]
+    fn without_incidents_the_whole_history_is_shown() {
+        let mut a = sample_analysis();
+        a.detection.incidents.clear();
+        let d = timeline_data(&a).unwrap();
+        // Buckets T0 − 6 300 000 … T0 + 240 000 (end of the last minute):
+        // span 6 540 000 / 40 = 163 500 ms margin on each side.
+        assert_eq!(d.x_range, (T0 - 6_463_500, T0 + 403_500));
+        assert_eq!(d.bars.len(), 4);
+        assert_eq!(d.hidden_orders, 0);
+        assert_eq!(d.x_desc, "time (UTC), 2024-06-30");
     }
 
     #[test]
@@ -356,7 +426,11 @@ mod tests {
         a.activity[3].orders = u32::MAX;
         a.detection.incidents[0].end = i64::MAX;
         let d = timeline_data(&a).unwrap();
-        assert_eq!(d.x_range, (i64::MIN, i64::MAX));
+        // Context 2 × span saturates to i64::MAX: the axis starts i64::MAX
+        // before the incident start and ends at i64::MAX, which leaves the
+        // bucket at i64::MIN + 1 (1 order) outside the view.
+        assert_eq!(d.x_range, (T0 + 60_000 - i64::MAX, i64::MAX));
+        assert_eq!(d.hidden_orders, 1);
         assert_eq!(d.y_max, u32::MAX);
         let png = timeline_png(&a).unwrap();
         assert_eq!(decode(&png), (1600, 700));
@@ -365,15 +439,18 @@ mod tests {
     #[test]
     fn ticks_are_round_times() {
         let d = timeline_data(&sample_analysis()).unwrap();
-        // Axis 20:11:37.5 – 22:33:22.5 = 141.75 min: 15 min would give 9 ticks,
-        // 30 min gives 5: 20:30, 21:00, 21:30, 22:00, 22:30.
+        // Axis 21:03 – 23:28 = 145 min: 15 min would give 9 ticks,
+        // 30 min gives 4: 21:30, 22:00, 22:30, 23:00.
         let half_hour = 1_800_000;
-        let want: Vec<i64> = (0..5).map(|k| T0 - 3 * half_hour + k * half_hour).collect();
+        let want: Vec<i64> = (-1..3).map(|k| T0 + k * half_hour).collect();
         assert_eq!(d.ticks, want);
         assert_eq!(d.tick_format, "%H:%M");
-        assert_eq!(d.x_desc, "time (UTC), 2024-06-30");
-        // 8 505 000 ms over 1600 − 2 × 20 − 80 = 1480 px = 5746.6 → 5747 ms per px.
-        assert_eq!(d.ms_per_px, 5747);
+        assert_eq!(
+            d.x_desc,
+            "time (UTC), 2024-06-30; zoomed on the incidents, 1 order outside the view"
+        );
+        // 8 700 000 ms over 1600 − 2 × 20 − 80 = 1480 px = 5878.4 → 5879 ms per px.
+        assert_eq!(d.ms_per_px, 5879);
     }
 
     #[test]

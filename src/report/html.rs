@@ -22,8 +22,8 @@ use std::collections::{BTreeMap, BTreeSet};
 const TEMPLATE_NAME: &str = "report.html";
 const TEMPLATE: &str = include_str!("templates/report.html");
 
-/// Render `index.html` with `timeline_png` embedded as a data URI.
-pub fn index_html(a: &Analysis, timeline_png: &[u8]) -> Result<Vec<u8>, String> {
+/// Render `index.html` with `timeline_png` and `flows_png` embedded as data URIs.
+pub fn index_html(a: &Analysis, timeline_png: &[u8], flows_png: &[u8]) -> Result<Vec<u8>, String> {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     let syntax = SyntaxConfig::builder()
@@ -53,6 +53,8 @@ pub fn index_html(a: &Analysis, timeline_png: &[u8]) -> Result<Vec<u8>, String> 
         "balances_chart".to_string(),
         Value::from_safe_string(balances),
     );
+    let flows = format!("data:image/png;base64,{}", base64::encode(flows_png));
+    ctx.insert("flows_chart".to_string(), Value::from_safe_string(flows));
     tmpl.render(Value::from(ctx))
         .map(String::into_bytes)
         .map_err(|e| format!("cannot render index.html: {e}"))
@@ -124,6 +126,8 @@ fn view(a: &Analysis) -> J {
             .map(|i| format!("{}: {} – {}", i.id, human(i.start), human(i.end)))
             .collect::<Vec<String>>(),
         "incidents": incidents,
+        "timeline": crate::report::html_extra::incident_timeline(a),
+        "steps": crate::report::html_extra::next_steps(a),
         "finding_count": d.findings.len(),
         "other_findings": others,
         "recon": recon(a),
@@ -350,7 +354,7 @@ mod tests {
     use crate::report::fixture::sample_analysis;
 
     fn page(a: &Analysis) -> String {
-        String::from_utf8(index_html(a, &[0x89, b'P', b'N']).unwrap()).unwrap()
+        String::from_utf8(index_html(a, &[0x89, b'P', b'N'], &[0x89, b'P', b'N']).unwrap()).unwrap()
     }
 
     /// Every value of an attribute `attr="…"` in the page.
@@ -421,7 +425,7 @@ mod tests {
         assert_eq!(srcs[0], "data:image/png;base64,iVBO");
         assert!(srcs[1].starts_with("data:image/png;base64,iVBO"));
         let hrefs = attr_values(&html, "href");
-        assert_eq!(hrefs.len(), 7);
+        assert_eq!(hrefs.len(), 8);
         assert!(hrefs.iter().all(|h| h.starts_with('#')), "{hrefs:?}");
     }
 

@@ -1,7 +1,8 @@
 //! Renderers: plain analysis data in, bytes out. No polars types here.
 //!
 //! `render` turns one [`Analysis`] into every output file as bytes
-//! (`balances.png`, `evidence.csv`, `findings.json`, `index.html`, `timeline.png`), and
+//! (`evidence.csv`, `findings.json`, `index.html`, `ticket.txt`, the PNGs;
+//! `manifest.json` is added by `analyze`, which knows the command line), and
 //! `write` is the one place in the crate that puts them on disk. Renderers
 //! never see the output directory, so reruns into another directory give
 //! byte-identical files.
@@ -10,8 +11,13 @@ pub mod balances_png;
 pub mod base64;
 pub mod charts;
 pub mod csv;
+pub mod flows_png;
 pub mod html;
+pub mod html_extra;
 pub mod json;
+pub mod manifest;
+pub mod summary_png;
+pub mod ticket;
 
 #[cfg(test)]
 pub(crate) mod fixture;
@@ -28,11 +34,15 @@ pub struct Rendered {
 /// Render all outputs of one analysis, sorted by file name.
 pub fn render(a: &Analysis) -> Result<Rendered, String> {
     let png = charts::timeline_png(a)?;
+    let flows = flows_png::flows_png(a)?;
     let mut files = vec![
         ("balances.png".to_string(), balances_png::balances_png(a)?),
         ("evidence.csv".to_string(), csv::evidence_csv(a)?),
         ("findings.json".to_string(), json::findings_json(a)?),
-        ("index.html".to_string(), html::index_html(a, &png)?),
+        ("flows.png".to_string(), flows.clone()),
+        ("summary.png".to_string(), summary_png::summary_png(a)?),
+        ("index.html".to_string(), html::index_html(a, &png, &flows)?),
+        ("ticket.txt".to_string(), ticket::ticket_txt(a)),
         ("timeline.png".to_string(), png),
     ];
     files.sort_by(|x, y| x.0.cmp(&y.0));
@@ -70,7 +80,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn renders_five_files_sorted_and_identically_twice() {
+    fn renders_all_files_sorted_and_identically_twice() {
         let a = fixture::sample_analysis();
         let r1 = render(&a).unwrap();
         let r2 = render(&a).unwrap();
@@ -81,7 +91,10 @@ mod tests {
                 "balances.png",
                 "evidence.csv",
                 "findings.json",
+                "flows.png",
                 "index.html",
+                "summary.png",
+                "ticket.txt",
                 "timeline.png"
             ]
         );

@@ -1,0 +1,96 @@
+//! What `manifest.json` records about one `analyze` run: the canonical
+//! command line (output directory as `<out>`), the input files with their
+//! SHA-256, and where the report time came from.
+
+use crate::analysis::Analysis;
+use crate::cli::{AnalyzeArgs, DirectionArg, LevelArg};
+use crate::error::Error;
+use crate::ingest::collect_paths;
+use crate::report::manifest::{sha256_hex, HashedFile, RunInfo, OUT_PLACEHOLDER};
+use std::path::PathBuf;
+
+/// The command line that reproduces the outputs, in a fixed option order.
+/// `-q`/`-v` are left out: they change only what is printed on stderr.
+pub fn command_line(a: &AnalyzeArgs) -> Vec<String> {
+    let mut c: Vec<String> = vec!["binance-forensics".into(), "analyze".into()];
+    c.extend(a.paths.iter().map(|p| p.to_string_lossy().into_owned()));
+    c.push("--out".into());
+    c.push(OUT_PLACEHOLDER.into());
+    let mut opt = |name: &str, v: Option<String>| {
+        if let Some(v) = v {
+            c.push(format!("--{name}"));
+            c.push(v);
+        }
+    };
+    opt("account", a.account.clone());
+    opt("tz", a.tz.clone());
+    opt(
+        "direction",
+        a.direction.map(|d| match d {
+            DirectionArg::Deposit => "deposit".into(),
+            DirectionArg::Withdrawal => "withdrawal".into(),
+        }),
+    );
+    opt("report-time", a.report_time.clone());
+    opt(
+        "fail-on",
+        a.fail_on.map(|l| {
+            let s = match l {
+                LevelArg::Info => "info",
+                LevelArg::Low => "low",
+                LevelArg::Medium => "medium",
+                LevelArg::High => "high",
+            };
+            s.to_string()
+        }),
+    );
+    opt(
+        "config",
+        a.config.as_ref().map(|p| p.to_string_lossy().into_owned()),
+    );
+    if a.skip_errors {
+        c.push("--skip-errors".into());
+    }
+    c
+}
+
+/// Hash every file the input paths expand to (the same walk `analyze` reads).
+pub fn hash_inputs(paths: &[PathBuf]) -> Result<Vec<HashedFile>, Error> {
+    let (files, _skipped) = collect_paths(paths)?;
+    let mut out = Vec::with_capacity(files.len());
+    for (path, _display) in files {
+        let bytes = std::fs::read(&path)
+            .map_err(|e| Error::Usage(format!("cannot read input `{}`: {e}", path.display())))?;
+        out.push(HashedFile {
+            path: path.to_string_lossy().into_owned(),
+            sha256: sha256_hex(&bytes),
+            bytes: bytes.len() as u64,
+        });
+    }
+    out.sort_by(|a, b| a.path.cmp(&b.path));
+    out.dedup();
+    Ok(out)
+}
+
+/// The manifest facts of one run.
+pub fn run_info(args: &AnalyzeArgs, analysis: &Analysis) -> Result<RunInfo, Error> {
+    let source = if args.report_time.is_some() {
+        "--report-time"
+    } else if analysis.last_time.is_some() {
+        "the latest event time in the inputs"
+    } else {
+        "no dated row in the inputs: the epoch"
+    };
+    Ok(RunInfo {
+        tool_version: analysis.tool_version.clone(),
+        command: command_line(args),
+        input_args: args
+            .paths
+            .iter()
+            .map(|p| p.to_string_lossy().into_owned())
+            .collect(),
+        inputs: hash_inputs(&args.paths)?,
+        report_time: analysis.generated_at,
+        report_time_source: source.into(),
+    })
+}
