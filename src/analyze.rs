@@ -98,6 +98,14 @@ impl AnalyzeConfig {
 
 /// Run the analysis and return the result (nothing written).
 pub fn analyze(cfg: &AnalyzeConfig) -> Result<Analysis, Error> {
+    analyze_with_account(cfg).map(|(a, _)| a)
+}
+
+/// Like [`analyze`], also handing back the account's typed rows (for
+/// `compare`, which keeps only a small summary of them).
+pub fn analyze_with_account(
+    cfg: &AnalyzeConfig,
+) -> Result<(Analysis, crate::model::Account), Error> {
     let prep = prepare(
         &InputOptions {
             paths: cfg.paths.clone(),
@@ -122,7 +130,7 @@ pub fn analyze(cfg: &AnalyzeConfig) -> Result<Analysis, Error> {
             names.join(", ")
         ));
     }
-    Ok(Analysis {
+    let analysis = Analysis {
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
         options: cfg.options.clone(),
         generated_at: cfg.report_time.or(last_time).unwrap_or(0),
@@ -134,7 +142,8 @@ pub fn analyze(cfg: &AnalyzeConfig) -> Result<Analysis, Error> {
         detection,
         reconciliation,
         book_note,
-    })
+    };
+    Ok((analysis, asm.account))
 }
 
 /// The `analyze` command: analyze, render, write; exit code per --fail-on.

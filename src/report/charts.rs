@@ -20,7 +20,7 @@ pub const WIDTH: u32 = 1600;
 /// Height of `timeline.png` in pixels.
 pub const HEIGHT: u32 = 700;
 
-const FONT: &str = "sans-serif";
+pub(crate) const FONT: &str = "sans-serif";
 const MINUTE: TimeMs = 60_000;
 const DAY: TimeMs = 86_400_000;
 const MARGIN: u32 = 20;
@@ -115,7 +115,7 @@ pub fn timeline_data(a: &Analysis) -> Option<TimelineData> {
 }
 
 /// The smallest round step that puts at most 8 ticks on the axis.
-fn tick_step(span: TimeMs) -> TimeMs {
+pub(crate) fn tick_step(span: TimeMs) -> TimeMs {
     const S: TimeMs = 1_000;
     const STEPS: [TimeMs; 26] = [
         S,
@@ -274,14 +274,14 @@ fn draw_header(root: &Area<'_>, shade: ShapeStyle, bar: ShapeStyle) -> Result<()
     Ok(())
 }
 
-fn fmt_time(t: TimeMs, pattern: &str) -> String {
+pub(crate) fn fmt_time(t: TimeMs, pattern: &str) -> String {
     DateTime::<Utc>::from_timestamp_millis(t)
         .map(|dt| dt.format(pattern).to_string())
         .unwrap_or_default()
 }
 
 /// Register DejaVu Sans as `sans-serif` once per process.
-fn ensure_font() -> Result<(), String> {
+pub(crate) fn ensure_font() -> Result<(), String> {
     static REGISTERED: OnceLock<bool> = OnceLock::new();
     let ok = *REGISTERED.get_or_init(|| {
         plotters::style::register_font(FONT, FontStyle::Normal, dejavu::sans::regular()).is_ok()

@@ -7,6 +7,10 @@
 //! byte-identical files.
 
 pub mod base64;
+pub mod campaign;
+pub mod campaign_chart;
+pub mod campaign_html;
+pub mod campaign_text;
 pub mod charts;
 pub mod csv;
 pub mod html;
