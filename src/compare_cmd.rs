@@ -29,9 +29,8 @@ pub struct AccountInput {
 pub fn account_inputs(args: &CompareArgs) -> Result<Vec<AccountInput>, Error> {
     let mut dirs: Vec<(PathBuf, bool)> = args.accounts.iter().map(|p| (p.clone(), false)).collect();
     if let Some(root) = &args.accounts_in {
-        let rd = std::fs::read_dir(root).map_err(|e| {
-            Error::Usage(format!("--accounts-in `{}`: {e}", root.display()))
-        })?;
+        let rd = std::fs::read_dir(root)
+            .map_err(|e| Error::Usage(format!("--accounts-in `{}`: {e}", root.display())))?;
         let mut children: Vec<PathBuf> = rd
             .filter_map(|e| e.ok().map(|e| e.path()))
             .filter(|p| p.is_dir())
@@ -165,9 +164,9 @@ pub fn run(args: &CompareArgs) -> Result<i32, Error> {
     let inputs = account_inputs(args)?;
     // Validate the shared options once before any heavy work.
     let cfg = AnalyzeConfig::from_args(&analyze_args(args, &inputs[0].dir))?;
-    let jobs = args.jobs.unwrap_or_else(|| {
-        std::thread::available_parallelism().map_or(1, |n| n.get().min(8))
-    });
+    let jobs = args
+        .jobs
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get().min(8)));
     if jobs == 0 {
         return Err(Error::Usage("--jobs must be at least 1".into()));
     }
@@ -197,7 +196,10 @@ pub fn run(args: &CompareArgs) -> Result<i32, Error> {
     };
     let rendered = crate::report::campaign::render(&report).map_err(Error::Internal)?;
     crate::report::write(&out, &rendered).map_err(|e| {
-        Error::Usage(format!("cannot write the report to `{}`: {e}", out.display()))
+        Error::Usage(format!(
+            "cannot write the report to `{}`: {e}",
+            out.display()
+        ))
     })?;
     if !args.quiet {
         print_summary(&result, &out);

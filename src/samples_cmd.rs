@@ -45,7 +45,10 @@ pub fn run(args: &SamplesArgs) -> Result<i32, Error> {
         }
         write_files(
             &args.out,
-            &[("campaign.truth.json".to_string(), campaign_truth_json(&set.truth))],
+            &[(
+                "campaign.truth.json".to_string(),
+                campaign_truth_json(&set.truth),
+            )],
         )?;
         eprintln!(
             "wrote {} accounts ({} victims) to {}",

@@ -13,7 +13,10 @@ fn bin() -> Command {
 }
 
 fn schema_errors(doc: &Value) -> Vec<String> {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/findings.schema.json");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/findings.schema.json"
+    );
     let schema: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
     let v = jsonschema::validator_for(&schema).unwrap();
     v.iter_errors(doc).map(|e| e.to_string()).collect()
@@ -22,7 +25,12 @@ fn schema_errors(doc: &Value) -> Vec<String> {
 fn generate(dir: &Path, seed: u64, accounts: usize, victims: usize) -> Value {
     let o = bin()
         .args(["samples", "--campaign", "--seed", &seed.to_string()])
-        .args(["--accounts", &accounts.to_string(), "--victims", &victims.to_string()])
+        .args([
+            "--accounts",
+            &accounts.to_string(),
+            "--victims",
+            &victims.to_string(),
+        ])
         .arg("--out")
         .arg(dir)
         .output()
@@ -68,13 +76,24 @@ fn check_seed(seed: u64, accounts: usize, victims: usize) {
     assert_eq!(campaigns.len(), 1, "seed {seed}: one campaign expected");
     let c = campaigns[0];
     // Exactly the victims: recall and precision 1.0.
-    let named: BTreeSet<String> = c["account"].as_str().unwrap().split(',').map(String::from).collect();
+    let named: BTreeSet<String> = c["account"]
+        .as_str()
+        .unwrap()
+        .split(',')
+        .map(String::from)
+        .collect();
     assert_eq!(named, want, "seed {seed}");
     assert_eq!(c["symbols"][0], truth["symbol"]);
     // The campaign window covers the truth window.
     let (s, e) = (c["start"].as_str().unwrap(), c["end"].as_str().unwrap());
-    assert!(s <= truth["window_start"].as_str().unwrap(), "seed {seed}: {s}");
-    assert!(e >= truth["window_end"].as_str().unwrap(), "seed {seed}: {e}");
+    assert!(
+        s <= truth["window_start"].as_str().unwrap(),
+        "seed {seed}: {s}"
+    );
+    assert!(
+        e >= truth["window_end"].as_str().unwrap(),
+        "seed {seed}: {e}"
+    );
     // Per-account losses sum to the total (summed here independently).
     let camp = &j["campaigns"][0];
     let mut total = binance_forensics::Dec::ZERO;
@@ -84,7 +103,10 @@ fn check_seed(seed: u64, accounts: usize, victims: usize) {
         assert!(!m["evidence"].as_array().unwrap().is_empty());
     }
     assert!(total.is_positive());
-    assert_eq!(camp["total"]["reference"]["amount"].as_str().unwrap(), total.to_string());
+    assert_eq!(
+        camp["total"]["reference"]["amount"].as_str().unwrap(),
+        total.to_string()
+    );
     assert_eq!(c["value"]["amount"].as_str().unwrap(), total.to_string());
     // The pump chaser shares the symbol and window but is not named.
     let chaser: Vec<String> = truth["others"]
@@ -102,8 +124,18 @@ fn check_seed(seed: u64, accounts: usize, victims: usize) {
     }
     let out1 = tmp.path().join("report1");
     compare(&tmp.path().join("accounts"), &out1, "1");
-    for f in ["accounts.csv", "campaign.png", "findings.json", "index.html", "ticket.txt"] {
-        assert_eq!(std::fs::read(out.join(f)).unwrap(), std::fs::read(out1.join(f)).unwrap(), "{f}");
+    for f in [
+        "accounts.csv",
+        "campaign.png",
+        "findings.json",
+        "index.html",
+        "ticket.txt",
+    ] {
+        assert_eq!(
+            std::fs::read(out.join(f)).unwrap(),
+            std::fs::read(out1.join(f)).unwrap(),
+            "{f}"
+        );
     }
     let ticket = std::fs::read_to_string(out.join("ticket.txt")).unwrap();
     for v in &want {
@@ -130,7 +162,11 @@ fn campaign_names_exactly_the_victims_seed_3() {
 fn compare_refuses_a_single_account() {
     let tmp = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(tmp.path().join("a")).unwrap();
-    let o = bin().arg("compare").arg(tmp.path().join("a")).output().unwrap();
+    let o = bin()
+        .arg("compare")
+        .arg(tmp.path().join("a"))
+        .output()
+        .unwrap();
     assert_eq!(o.status.code(), Some(2));
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("at least two account directories"), "{err}");

@@ -43,7 +43,8 @@ pub fn detect(accounts: &[AccountSummary]) -> Vec<Finding> {
             let start = g.iter().map(|x| x.0).min().unwrap_or(0);
             let end = g.iter().map(|x| x.1).max().unwrap_or(0);
             // Common core: latest start to earliest end (may be empty when chained).
-            let core = g.iter().map(|x| x.1).min().unwrap_or(0) - g.iter().map(|x| x.0).max().unwrap_or(0);
+            let core =
+                g.iter().map(|x| x.1).min().unwrap_or(0) - g.iter().map(|x| x.0).max().unwrap_or(0);
             let mut f = finding(
                 DETECTOR,
                 Severity::Low,

@@ -91,12 +91,25 @@ fn campaign(
             .filter(|i| i.severity >= Severity::Medium)
             .filter(|i| i.start <= entry.time + WINDOW_MS && entry.time - WINDOW_MS <= i.end)
             .collect();
-        let mine: Vec<&&SharedPrice> = in_window.iter().filter(|p| p.accounts.contains(*id)).collect();
+        let mine: Vec<&&SharedPrice> = in_window
+            .iter()
+            .filter(|p| p.accounts.contains(*id))
+            .collect();
         if incidents.is_empty() && mine.is_empty() {
             continue;
         }
-        let start = incidents.iter().map(|i| i.start).min().unwrap_or(entry.time).min(entry.time);
-        let end = incidents.iter().map(|i| i.end).max().unwrap_or(entry.time).max(entry.time);
+        let start = incidents
+            .iter()
+            .map(|i| i.start)
+            .min()
+            .unwrap_or(entry.time)
+            .min(entry.time);
+        let end = incidents
+            .iter()
+            .map(|i| i.end)
+            .max()
+            .unwrap_or(entry.time)
+            .max(entry.time);
         let mut evidence = vec![entry.evidence.clone()];
         evidence.extend(
             mine.iter()
@@ -139,7 +152,10 @@ fn campaign(
             *by_asset.entry(asset.clone()).or_default() += *v;
         }
     }
-    let refs: Vec<&(String, Dec)> = members.iter().filter_map(|m| m.loss.reference.as_ref()).collect();
+    let refs: Vec<&(String, Dec)> = members
+        .iter()
+        .filter_map(|m| m.loss.reference.as_ref())
+        .collect();
     let total_reference = match refs.first() {
         Some(first) if refs.len() == members.len() && refs.iter().all(|r| r.0 == first.0) => {
             Some((first.0.clone(), refs.iter().fold(Dec::ZERO, |s, r| s + r.1)))

@@ -64,14 +64,22 @@ pub fn run(mut accounts: Vec<AccountSummary>) -> CompareResult {
 /// Sort in a total order and number per detector: `<detector>-NNN`.
 fn number(findings: &mut [Finding]) {
     findings.sort_by(|a, b| {
-        (a.start, &a.detector, a.end, &a.account, &a.symbols, &a.explanation).cmp(&(
-            b.start,
-            &b.detector,
-            b.end,
-            &b.account,
-            &b.symbols,
-            &b.explanation,
-        ))
+        (
+            a.start,
+            &a.detector,
+            a.end,
+            &a.account,
+            &a.symbols,
+            &a.explanation,
+        )
+            .cmp(&(
+                b.start,
+                &b.detector,
+                b.end,
+                &b.account,
+                &b.symbols,
+                &b.explanation,
+            ))
     });
     let mut counters: std::collections::BTreeMap<String, usize> = Default::default();
     for f in findings.iter_mut() {

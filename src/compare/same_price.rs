@@ -77,7 +77,10 @@ pub fn shared(accounts: &[AccountSummary]) -> Vec<SharedPrice> {
                 start: part[0].1.time,
                 end: part[part.len() - 1].1.time,
                 accounts,
-                fills: part.iter().map(|f| (f.0.to_string(), f.1.clone())).collect(),
+                fills: part
+                    .iter()
+                    .map(|f| (f.0.to_string(), f.1.clone()))
+                    .collect(),
             });
         }
     }

@@ -20,10 +20,16 @@ pub fn detect(accounts: &[AccountSummary]) -> Vec<Finding> {
     for a in accounts {
         for e in &a.transfers {
             if let (Some(addr), Some("withdrawal")) = (&e.address, e.side.as_deref()) {
-                by_addr.entry(addr.as_str()).or_default().push((a.account.as_str(), e));
+                by_addr
+                    .entry(addr.as_str())
+                    .or_default()
+                    .push((a.account.as_str(), e));
             }
             if let Some(tx) = &e.txid {
-                by_txid.entry(tx.as_str()).or_default().push((a.account.as_str(), e));
+                by_txid
+                    .entry(tx.as_str())
+                    .or_default()
+                    .push((a.account.as_str(), e));
             }
         }
     }

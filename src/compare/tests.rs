@@ -15,7 +15,10 @@ fn d(s: &str) -> Dec {
 
 fn ev(acc: &str, t: i64, sym: &str, side: &str, price: &str, trade: Option<&str>) -> Evidence {
     Evidence {
-        origin: Origin { file: format!("{acc}/trades.csv"), row: (t / 1000 % 1000) as u32 + 2 },
+        origin: Origin {
+            file: format!("{acc}/trades.csv"),
+            row: (t / 1000 % 1000) as u32 + 2,
+        },
         table: Table::Fills,
         time: t,
         symbol: Some(sym.into()),
@@ -38,7 +41,9 @@ fn acc(id: &str, verdict: Verdict, loss: Option<&str>) -> AccountSummary {
         first_time: Some(T0 - 30 * DAY),
         last_time: Some(T0 + DAY),
         loss: LossEstimate {
-            by_asset: loss.map(|l| vec![("USDT".to_string(), d(l))]).unwrap_or_default(),
+            by_asset: loss
+                .map(|l| vec![("USDT".to_string(), d(l))])
+                .unwrap_or_default(),
             reference: loss.map(|l| ("USDT".to_string(), d(l))),
             method: String::new(),
         },
@@ -103,7 +108,14 @@ fn scenario() -> Vec<AccountSummary> {
     let mut early = acc("early", Verdict::Clean, None);
     entry(&mut v1, "ZZZUSDT", T0, "0.1237");
     entry(&mut v2, "ZZZUSDT", T0 + 2 * MIN, "0.1291");
-    v2.fills.push(ev("v2", T0 + 2 * MIN + 1000, "ZZZUSDT", "BUY", "0.1237", None));
+    v2.fills.push(ev(
+        "v2",
+        T0 + 2 * MIN + 1000,
+        "ZZZUSDT",
+        "BUY",
+        "0.1237",
+        None,
+    ));
     entry(&mut v3, "ZZZUSDT", T0 + 3 * MIN, "0.1291");
     entry(&mut chaser, "ZZZUSDT", T0 + 12 * MIN, "0.9013");
     entry(&mut early, "ZZZUSDT", T0 - 2 * DAY, "0.0503");
@@ -116,7 +128,11 @@ fn scenario() -> Vec<AccountSummary> {
 #[test]
 fn campaign_names_the_victims_and_not_the_chaser_or_the_early_holder() {
     let r = run(scenario());
-    let entry: Vec<&Finding> = r.findings.iter().filter(|f| f.detector == "co-timed-entry").collect();
+    let entry: Vec<&Finding> = r
+        .findings
+        .iter()
+        .filter(|f| f.detector == "co-timed-entry")
+        .collect();
     assert_eq!(entry.len(), 1);
     // The co-timed group holds the chaser too (12 min after v1) but not `early`.
     assert_eq!(entry[0].account, "chaser,v1,v2,v3");
@@ -131,7 +147,11 @@ fn campaign_names_the_victims_and_not_the_chaser_or_the_early_holder() {
     assert_eq!(c.total_reference, Some(("USDT".to_string(), d("300.75"))));
     assert_eq!(c.finding.value, Some(("USDT".to_string(), d("300.75"))));
     // Two shared prices: 0.1237 (v1, v2) and 0.1291 (v2, v3).
-    let sp: Vec<&Finding> = r.findings.iter().filter(|f| f.detector == "same-fill-price").collect();
+    let sp: Vec<&Finding> = r
+        .findings
+        .iter()
+        .filter(|f| f.detector == "same-fill-price")
+        .collect();
     assert_eq!(sp.len(), 1);
     assert_eq!(sp[0].account, "v1,v2,v3");
     assert_eq!(sp[0].statistic.as_ref().unwrap().value, Some(2.0));
@@ -146,7 +166,11 @@ fn shared_prices_alone_make_a_member_without_an_incident() {
     let r = run(accs);
     assert_eq!(r.campaigns[0].finding.account, "v1,v2,v3");
     // v3 without an incident: its window is its entry alone.
-    let v3 = r.campaigns[0].members.iter().find(|m| m.account == "v3").unwrap();
+    let v3 = r.campaigns[0]
+        .members
+        .iter()
+        .find(|m| m.account == "v3")
+        .unwrap();
     assert_eq!((v3.start, v3.end), (T0 + 3 * MIN, T0 + 3 * MIN));
 }
 
@@ -167,15 +191,37 @@ fn counterparty_joins_a_suspect_by_trade_id() {
     let mut v = acc("victim", Verdict::Compromised, Some("10"));
     let mut s = acc("suspect", Verdict::Clean, None);
     s.suspect = true;
-    v.fills.push(ev("victim", T0, "ZZZUSDT", "BUY", "0.1237", Some("9001")));
-    v.fills.push(ev("victim", T0 + 1000, "ZZZUSDT", "BUY", "0.1291", Some("9002")));
-    s.fills.push(ev("suspect", T0, "ZZZUSDT", "SELL", "0.1237", Some("9001")));
-    s.fills.push(ev("suspect", T0 + 1000, "ZZZUSDT", "SELL", "0.1291", Some("9002")));
+    v.fills
+        .push(ev("victim", T0, "ZZZUSDT", "BUY", "0.1237", Some("9001")));
+    v.fills.push(ev(
+        "victim",
+        T0 + 1000,
+        "ZZZUSDT",
+        "BUY",
+        "0.1291",
+        Some("9002"),
+    ));
+    s.fills
+        .push(ev("suspect", T0, "ZZZUSDT", "SELL", "0.1237", Some("9001")));
+    s.fills.push(ev(
+        "suspect",
+        T0 + 1000,
+        "ZZZUSDT",
+        "SELL",
+        "0.1291",
+        Some("9002"),
+    ));
     // Same trade id in another symbol is another trade.
-    s.fills.push(ev("suspect", T0, "QQQUSDT", "SELL", "1.2345", Some("9003")));
-    v.fills.push(ev("victim", T0, "ZZZUSDT", "BUY", "1.2345", Some("9003")));
+    s.fills
+        .push(ev("suspect", T0, "QQQUSDT", "SELL", "1.2345", Some("9003")));
+    v.fills
+        .push(ev("victim", T0, "ZZZUSDT", "BUY", "1.2345", Some("9003")));
     let r = run(vec![v, s]);
-    let cp: Vec<&Finding> = r.findings.iter().filter(|f| f.detector == "counterparty").collect();
+    let cp: Vec<&Finding> = r
+        .findings
+        .iter()
+        .filter(|f| f.detector == "counterparty")
+        .collect();
     assert_eq!(cp.len(), 1);
     assert_eq!(cp[0].account, "suspect,victim");
     assert_eq!(cp[0].severity, Severity::High);
@@ -189,7 +235,10 @@ fn shared_withdrawal_address_and_txid() {
     let mut b = acc("b", Verdict::Clean, None);
     let mut c = acc("c", Verdict::Clean, None);
     let w = |acc: &str, t: i64, addr: &str, tx: &str, side: &str| Evidence {
-        origin: Origin { file: format!("{acc}/w.csv"), row: 2 },
+        origin: Origin {
+            file: format!("{acc}/w.csv"),
+            row: 2,
+        },
         table: Table::Transfers,
         time: t,
         symbol: None,
@@ -203,12 +252,20 @@ fn shared_withdrawal_address_and_txid() {
         address: Some(addr.into()),
     };
     a.transfers.push(w("a", T0, "TXYZ", "tx1", "withdrawal"));
-    b.transfers.push(w("b", T0 + DAY, "TXYZ", "tx2", "withdrawal"));
+    b.transfers
+        .push(w("b", T0 + DAY, "TXYZ", "tx2", "withdrawal"));
     // c deposits what b withdrew (same txid, another address: c's deposit address).
     c.transfers.push(w("c", T0 + DAY, "TCCC", "tx2", "deposit"));
     let r = run(vec![a, b, c]);
-    let kinds: Vec<(&str, &str)> = r.findings.iter().map(|f| (f.detector.as_str(), f.account.as_str())).collect();
-    assert_eq!(kinds, vec![("shared-address", "a,b"), ("shared-txid", "b,c")]);
+    let kinds: Vec<(&str, &str)> = r
+        .findings
+        .iter()
+        .map(|f| (f.detector.as_str(), f.account.as_str()))
+        .collect();
+    assert_eq!(
+        kinds,
+        vec![("shared-address", "a,b"), ("shared-txid", "b,c")]
+    );
     assert_eq!(r.findings[0].addresses, vec!["TXYZ".to_string()]);
     assert!(r.campaigns.is_empty());
 }
@@ -219,8 +276,10 @@ fn burst_synchrony_needs_overlap() {
     let mut b = acc("b", Verdict::Suspicious, None);
     let mut c = acc("c", Verdict::Suspicious, None);
     a.finding_windows.push(("burst".into(), T0, T0 + 3 * MIN));
-    b.finding_windows.push(("burst".into(), T0 + 2 * MIN, T0 + 4 * MIN));
-    c.finding_windows.push(("burst".into(), T0 + 10 * MIN, T0 + 11 * MIN));
+    b.finding_windows
+        .push(("burst".into(), T0 + 2 * MIN, T0 + 4 * MIN));
+    c.finding_windows
+        .push(("burst".into(), T0 + 10 * MIN, T0 + 11 * MIN));
     let r = run(vec![a, b, c]);
     assert_eq!(r.findings.len(), 1);
     assert_eq!(r.findings[0].account, "a,b");

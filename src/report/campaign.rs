@@ -22,11 +22,20 @@ pub struct CompareReport<'a> {
 pub fn render(r: &CompareReport<'_>) -> Result<Rendered, String> {
     let png = super::campaign_chart::campaign_png(r.result)?;
     let mut files = vec![
-        ("accounts.csv".to_string(), super::campaign_text::accounts_csv(r.result)?),
+        (
+            "accounts.csv".to_string(),
+            super::campaign_text::accounts_csv(r.result)?,
+        ),
         ("campaign.png".to_string(), png.clone()),
         ("findings.json".to_string(), findings_json(r)?),
-        ("index.html".to_string(), super::campaign_html::index_html(r, &png)?),
-        ("ticket.txt".to_string(), super::campaign_text::ticket_txt(r)),
+        (
+            "index.html".to_string(),
+            super::campaign_html::index_html(r, &png)?,
+        ),
+        (
+            "ticket.txt".to_string(),
+            super::campaign_text::ticket_txt(r),
+        ),
     ];
     files.sort_by(|x, y| x.0.cmp(&y.0));
     Ok(Rendered { files })
@@ -43,7 +52,11 @@ pub fn findings_json(r: &CompareReport<'_>) -> Result<Vec<u8>, String> {
             a.incidents.iter().map(move |i| {
                 let mut i = i.clone();
                 i.id = format!("{}/{}", a.account, i.id);
-                i.findings = i.findings.iter().map(|f| format!("{}/{f}", a.account)).collect();
+                i.findings = i
+                    .findings
+                    .iter()
+                    .map(|f| format!("{}/{f}", a.account))
+                    .collect();
                 i
             })
         })
@@ -57,7 +70,11 @@ pub fn findings_json(r: &CompareReport<'_>) -> Result<Vec<u8>, String> {
             options: &r.options,
         },
         generated_at: rfc3339_ms(r.generated_at),
-        inputs: res.accounts.iter().flat_map(|a| a.inputs.iter().map(Input::new)).collect(),
+        inputs: res
+            .accounts
+            .iter()
+            .flat_map(|a| a.inputs.iter().map(Input::new))
+            .collect(),
         accounts: res.accounts.iter().map(AccountJ::new).collect(),
         incidents: incidents.iter().map(IncidentJ::new).collect(),
         findings: res.findings.iter().map(FindingJ::new).collect(),

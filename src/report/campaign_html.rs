@@ -7,10 +7,10 @@ use super::campaign::CompareReport;
 use super::campaign_text::account_rows;
 use crate::report::base64;
 use crate::report::html::to_value;
-use std::collections::BTreeMap;
 use crate::timefmt::human;
 use minijinja::{Environment, UndefinedBehavior, Value};
 use serde_json::{json, Value as J};
+use std::collections::BTreeMap;
 
 const TEMPLATE: &str = include_str!("templates/campaign.html");
 

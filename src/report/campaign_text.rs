@@ -39,7 +39,10 @@ pub fn account_rows(r: &CompareResult) -> Vec<AccountRow> {
     let mut campaigns: BTreeMap<&str, Vec<String>> = BTreeMap::new();
     for c in &r.campaigns {
         for m in &c.members {
-            campaigns.entry(m.account.as_str()).or_default().push(c.finding.id.clone());
+            campaigns
+                .entry(m.account.as_str())
+                .or_default()
+                .push(c.finding.id.clone());
         }
     }
     let mut shared: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
@@ -55,8 +58,15 @@ pub fn account_rows(r: &CompareResult) -> Vec<AccountRow> {
             directory: a.dir.clone(),
             verdict: a.verdict.as_str().to_string(),
             window: window(a),
-            loss: a.loss.reference.as_ref().map(|(asset, v)| (v.to_string(), asset.clone())),
-            campaigns: campaigns.get(a.account.as_str()).cloned().unwrap_or_default(),
+            loss: a
+                .loss
+                .reference
+                .as_ref()
+                .map(|(asset, v)| (v.to_string(), asset.clone())),
+            campaigns: campaigns
+                .get(a.account.as_str())
+                .cloned()
+                .unwrap_or_default(),
             shared: shared
                 .get(a.account.as_str())
                 .map(|s| s.iter().cloned().collect())
@@ -77,9 +87,9 @@ pub fn accounts_csv(r: &CompareResult) -> Result<Vec<u8>, String> {
     let mut w = ::csv::WriterBuilder::new().from_writer(Vec::new());
     w.write_record(ACCOUNTS_HEADER).map_err(err)?;
     for row in account_rows(r) {
-        let (ws, we) = row
-            .window
-            .map_or((String::new(), String::new()), |(s, e)| (rfc3339_ms(s), rfc3339_ms(e)));
+        let (ws, we) = row.window.map_or((String::new(), String::new()), |(s, e)| {
+            (rfc3339_ms(s), rfc3339_ms(e))
+        });
         let (lv, la) = row.loss.clone().unwrap_or_default();
         let cells = [
             row.account,
@@ -103,8 +113,12 @@ pub fn accounts_csv(r: &CompareResult) -> Result<Vec<u8>, String> {
 pub fn ticket_txt(rep: &CompareReport<'_>) -> Vec<u8> {
     let r = rep.result;
     let mut t = String::new();
-    let _ = writeln!(t, "Subject: Coordinated account takeover: {} campaign(s) across {} accounts",
-        r.campaigns.len(), r.campaigns.iter().map(|c| c.members.len()).sum::<usize>());
+    let _ = writeln!(
+        t,
+        "Subject: Coordinated account takeover: {} campaign(s) across {} accounts",
+        r.campaigns.len(),
+        r.campaigns.iter().map(|c| c.members.len()).sum::<usize>()
+    );
     let _ = writeln!(t);
     let _ = writeln!(
         t,
@@ -117,7 +131,14 @@ pub fn ticket_txt(rep: &CompareReport<'_>) -> Vec<u8> {
         let _ = writeln!(t, "\nNo campaign found: no group of accounts was driven into the same symbol in the same window.");
     }
     for c in &r.campaigns {
-        let _ = writeln!(t, "\n== {}: {} from {} to {} ==", c.finding.id, c.symbol, human(c.start), human(c.end));
+        let _ = writeln!(
+            t,
+            "\n== {}: {} from {} to {} ==",
+            c.finding.id,
+            c.symbol,
+            human(c.start),
+            human(c.end)
+        );
         let _ = writeln!(t, "{}", c.finding.explanation);
         let _ = writeln!(t, "\nAccounts involved ({}):", c.members.len());
         for m in &c.members {
@@ -133,7 +154,11 @@ pub fn ticket_txt(rep: &CompareReport<'_>) -> Vec<u8> {
                 m.verdict.as_str(),
                 human(m.start),
                 human(m.end),
-                if m.shared.is_empty() { "-".to_string() } else { m.shared.join(", ") }
+                if m.shared.is_empty() {
+                    "-".to_string()
+                } else {
+                    m.shared.join(", ")
+                }
             );
             for e in m.evidence.iter().take(5) {
                 let _ = writeln!(
@@ -149,21 +174,38 @@ pub fn ticket_txt(rep: &CompareReport<'_>) -> Vec<u8> {
                 );
             }
             if m.evidence.len() > 5 {
-                let _ = writeln!(t, "      … {} more rows in findings.json", m.evidence.len() - 5);
+                let _ = writeln!(
+                    t,
+                    "      … {} more rows in findings.json",
+                    m.evidence.len() - 5
+                );
             }
         }
         let total = c
             .total_reference
             .as_ref()
-            .map_or("not summable in one asset".to_string(), |(a, v)| format!("{v} {a}"));
+            .map_or("not summable in one asset".to_string(), |(a, v)| {
+                format!("{v} {a}")
+            });
         let _ = writeln!(t, "\nTotal loss: {total}");
         let _ = writeln!(t, "Requested: freeze any account that received the proceeds (see counterparty and shared-address findings), and review every listed account together as one case.");
     }
-    let others: Vec<_> = r.findings.iter().filter(|f| f.detector != "campaign").collect();
+    let others: Vec<_> = r
+        .findings
+        .iter()
+        .filter(|f| f.detector != "campaign")
+        .collect();
     if !others.is_empty() {
         let _ = writeln!(t, "\nOther cross-account findings:");
         for f in others {
-            let _ = writeln!(t, "  - {} [{}] {}: {}", f.id, f.severity.as_str(), f.account, f.explanation);
+            let _ = writeln!(
+                t,
+                "  - {} [{}] {}: {}",
+                f.id,
+                f.severity.as_str(),
+                f.account,
+                f.explanation
+            );
         }
     }
     t.into_bytes()

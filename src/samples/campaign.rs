@@ -102,21 +102,29 @@ pub fn generate_campaign(o: CampaignOptions) -> CampaignSet {
     let mut victims = Vec::new();
     let mut others = Vec::new();
     let mut window = (i64::MAX, i64::MIN);
-    for (i, role) in roles.iter().enumerate() {
+    for (i, &role) in roles.iter().enumerate() {
         let mut rng = Rng::new(o.seed.wrapping_mul(1_000_003).wrapping_add(i as u64 + 1));
         let user_id = rng.range(30_000_000, 99_999_999).to_string();
         let days = rng.range(40, 46);
         let start = day - days * DAY_MS;
         let mut persona = Persona::new(&mut rng);
-        if *role == "shared-wallet" {
+        if role == "shared-wallet" {
             persona.own_wallet = shared_wallet.clone();
         }
         let mut book = Book::default();
         life::simulate(&mut rng, &mut book, &market, &persona, start, days);
         if o.extra_trades > 0 {
-            extra_trades(&mut rng, &mut book, &market, &persona, start, day, o.extra_trades);
+            extra_trades(
+                &mut rng,
+                &mut book,
+                &market,
+                &persona,
+                start,
+                day,
+                o.extra_trades,
+            );
         }
-        match *role {
+        match role {
             "victim" => {
                 let t = t0 + rng.range(0, 240) * 1000;
                 let end = victim_takeover(&mut rng, &mut book, &market, &persona, t, &ladder);
@@ -128,19 +136,30 @@ pub fn generate_campaign(o: CampaignOptions) -> CampaignSet {
                 let t = t0 + rng.range(300, 600) * 1000;
                 let ticks = [top + top * rng.range(7, 19) / 100 + 3, top + top / 4 + 7];
                 let usdt = rng.range(60, 200);
-                benign_buy(&mut rng, &mut book, &market, &persona, &thin, t, &ticks, usdt);
+                benign_buy(
+                    &mut rng, &mut book, &market, &persona, &thin, t, &ticks, usdt,
+                );
             }
             "co-discoverer" => {
                 let t = discover_at + rng.range(0, 420) * 1000;
                 let p = rng.range(2_000, 9_000) * 10 + rng.range(1, 9);
                 let usdt = rng.range(60, 300);
-                benign_buy(&mut rng, &mut book, &market, &persona, &other_thin, t, &[p], usdt);
+                benign_buy(
+                    &mut rng,
+                    &mut book,
+                    &market,
+                    &persona,
+                    &other_thin,
+                    t,
+                    &[p],
+                    usdt,
+                );
             }
             "night-trader" => night_burst(&mut rng, &mut book, &market, &persona, t0),
             _ => {}
         }
         let export_at = day + DAY_MS + rng.range(8 * 60, 20 * 60) * 60_000;
-        if *role == "victim" {
+        if role == "victim" {
             victims.push(user_id.clone());
         } else {
             others.push((user_id.clone(), role.to_string()));
@@ -149,7 +168,7 @@ pub fn generate_campaign(o: CampaignOptions) -> CampaignSet {
             name: format!("acct-{:03}", i + 1),
             files: files(&mut rng, &book, &user_id, export_at),
             user_id,
-            role: *role,
+            role,
         });
     }
     victims.sort();
@@ -174,8 +193,19 @@ fn night_burst(rng: &mut Rng, book: &mut Book, market: &Market, p: &Persona, t0:
     for off in offs {
         let t = t0 + off * 1000;
         let price = market.price("BNB", t);
-        let lots = [(price, Dec::from_raw(rng.range(10, 60) as i128 * 1_000_000_000_000_000))];
-        if let Some(o) = market_order(rng, book, (price, p.use_bnb_fees), "BNB", Side::Buy, t, &lots) {
+        let lots = [(
+            price,
+            Dec::from_raw(rng.range(10, 60) as i128 * 1_000_000_000_000_000),
+        )];
+        if let Some(o) = market_order(
+            rng,
+            book,
+            (price, p.use_bnb_fees),
+            "BNB",
+            Side::Buy,
+            t,
+            &lots,
+        ) {
             book.orders.push(o);
         }
     }
@@ -206,7 +236,8 @@ fn extra_trades(
             let t2 = t + 60_000;
             let sell = book.bal("ADA").min(qty);
             let price2 = market.price("ADA", t2);
-            if let Some(o) = market_order(rng, book, bnb, "ADA", Side::Sell, t2, &[(price2, sell)]) {
+            if let Some(o) = market_order(rng, book, bnb, "ADA", Side::Sell, t2, &[(price2, sell)])
+            {
                 book.orders.push(o);
             }
         }
@@ -221,15 +252,27 @@ fn files(rng: &mut Rng, book: &Book, user_id: &str, export_at: TimeMs) -> Vec<(S
     let t_orders = t_trades + rng.range(30, 300) * 1000;
     vec![
         (
-            format!("Binance-Transaction-History-{}(UTC+0)_{}.csv", stamp(export_at), rng.hex(8)),
+            format!(
+                "Binance-Transaction-History-{}(UTC+0)_{}.csv",
+                stamp(export_at),
+                rng.hex(8)
+            ),
             export::statement(book, user_id),
         ),
         (
-            format!("Binance-Spot-Trade-History-{}(UTC+0)_{}.csv", stamp(t_trades), rng.hex(8)),
+            format!(
+                "Binance-Spot-Trade-History-{}(UTC+0)_{}.csv",
+                stamp(t_trades),
+                rng.hex(8)
+            ),
             export::trades(book),
         ),
         (
-            format!("Binance-Spot-Order-History-{}(UTC+0)_{}.csv", stamp(t_orders), rng.hex(8)),
+            format!(
+                "Binance-Spot-Order-History-{}(UTC+0)_{}.csv",
+                stamp(t_orders),
+                rng.hex(8)
+            ),
             export::orders(book),
         ),
         (

@@ -113,7 +113,10 @@ pub fn benign_buy(
         .map(|&tk| {
             let price = ticks_to_dec(tk, THIN_PRICE_DP);
             let share = Dec::from_int(usdt / ticks.len().max(1) as i64);
-            (price, div_floor(share, price, THIN_QTY_DP).unwrap_or(Dec::ZERO))
+            (
+                price,
+                div_floor(share, price, THIN_QTY_DP).unwrap_or(Dec::ZERO),
+            )
         })
         .collect();
     match market_order(rng, book, bnb, base, Side::Buy, t, &lots) {
