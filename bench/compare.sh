@@ -2,17 +2,21 @@
 # Benchmark of `compare`: N accounts × about ROWS export rows each, release
 # build, wall time and peak memory (/usr/bin/time -v) with 1 and 2 worker
 # threads, and a single `analyze` of the largest account for the memory
-# ratio. Usage: bench/compare.sh [N=100] [EXTRA_TRADES=20000] [WORKDIR]
+# ratio. Usage: bench/compare.sh [N=100] [EXTRA_TRADES=18000] [WORKDIR]
 # EXTRA_TRADES small ADA fills per account: each fill writes one trade-history
-# row, ~2.5 statement rows and 1/1 order row, so 20000 ≈ 100,000 rows.
+# row, ~2.5 statement rows and 1/1 order row, so 18000 ≈ 100,000 rows (measured: 2000 → 11,159 CSV lines).
 set -euo pipefail
 N=${1:-100}
-EXTRA=${2:-20000}
+EXTRA=${2:-18000}
 WORK=${3:-/var/tmp/bf-bench-compare}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
-cargo build --release --locked --manifest-path "$ROOT/Cargo.toml"
-BIN=$TARGET/release/binance-forensics
+# PROFILE=debug reuses the debug binary (indicative numbers only).
+PROFILE=${PROFILE:-release}
+if [ "$PROFILE" = release ]; then
+  cargo build --release --locked --manifest-path "$ROOT/Cargo.toml"
+fi
+BIN=$TARGET/$PROFILE/binance-forensics
 rm -rf "$WORK" && mkdir -p "$WORK"
 "$BIN" samples --campaign --seed 11 --accounts "$N" --victims 8 \
   --extra-trades "$EXTRA" --out "$WORK/set"
