@@ -116,6 +116,14 @@ impl AnalyzeConfig {
 
 /// Run the analysis and return the result (nothing written).
 pub fn analyze(cfg: &AnalyzeConfig) -> Result<Analysis, Error> {
+    analyze_with_account(cfg).map(|(a, _)| a)
+}
+
+/// Like [`analyze`], also handing back the account's typed rows (for
+/// `compare`, which keeps only a small summary of them).
+pub fn analyze_with_account(
+    cfg: &AnalyzeConfig,
+) -> Result<(Analysis, crate::model::Account), Error> {
     let prep = prepare(
         &InputOptions {
             paths: cfg.paths.clone(),
@@ -148,7 +156,7 @@ pub fn analyze(cfg: &AnalyzeConfig) -> Result<Analysis, Error> {
             names.join(", ")
         ));
     }
-    Ok(Analysis {
+    let analysis = Analysis {
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
         options: cfg.options.clone(),
         generated_at: cfg.report_time.or(last_time).unwrap_or(0),
@@ -161,7 +169,8 @@ pub fn analyze(cfg: &AnalyzeConfig) -> Result<Analysis, Error> {
         reconciliation,
         book_note,
         balances,
-    })
+    };
+    Ok((analysis, asm.account))
 }
 
 /// A report time before the latest event in the inputs would date the

@@ -8,7 +8,7 @@ use std::path::PathBuf;
     name = "binance-forensics",
     version,
     about = "Offline forensic analysis of Binance account exports after an API-key leak",
-    after_help = "Examples:\n  binance-forensics analyze samples/compromised --out reports/compromised\n  binance-forensics inspect samples/compromised\n  binance-forensics normalize samples/compromised --out tables --format parquet\n  binance-forensics verify reports/compromised\n  binance-forensics samples --out samples --seed 7\n  binance-forensics rules burst\n  binance-forensics evaluate --accounts 200 --seed 1\n\nExit codes: 0 success; 1 a finding at or above --fail-on; 2 usage or input error; 3 internal error."
+    after_help = "Examples:\n  binance-forensics analyze samples/compromised --out reports/compromised\n  binance-forensics inspect samples/compromised\n  binance-forensics normalize samples/compromised --out tables --format parquet\n  binance-forensics samples --campaign --out campaign && binance-forensics compare --accounts-in campaign/accounts --out reports/campaign\n  binance-forensics verify reports/compromised\n  binance-forensics samples --out samples --seed 7\n  binance-forensics rules burst\n  binance-forensics evaluate --accounts 200 --seed 1\n\nExit codes: 0 success; 1 a finding at or above --fail-on; 2 usage or input error; 3 internal error."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -19,6 +19,8 @@ pub struct Cli {
 pub enum Command {
     /// Analyze one account's exports and write an evidence report.
     Analyze(AnalyzeArgs),
+    /// Analyze many accounts (one directory each) and find the campaign behind them.
+    Compare(CompareArgs),
     /// Show what each input file is and how its rows were read (nothing written).
     Inspect(InspectArgs),
     /// Write the canonical tables as Parquet or CSV for DuckDB, pandas or polars.
@@ -175,6 +177,49 @@ pub struct AnalyzeArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// Account directories (one account each; read recursively).
+    #[arg(required_unless_present = "accounts_in")]
+    pub accounts: Vec<PathBuf>,
+    /// Take every immediate subdirectory of DIR as one account.
+    #[arg(long, value_name = "DIR")]
+    pub accounts_in: Option<PathBuf>,
+    /// A suspect account's directory: all its fills are joined against the others' by trade id (repeatable).
+    #[arg(long, value_name = "DIR")]
+    pub suspect: Vec<PathBuf>,
+    /// Output directory [default: reports/compare].
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Accounts analyzed in parallel [default: the number of CPUs, at most 8].
+    #[arg(long, short = 'j')]
+    pub jobs: Option<usize>,
+    /// Time zone of files whose times carry no offset (IANA name or +HH:MM).
+    #[arg(long, allow_hyphen_values = true)]
+    pub tz: Option<String>,
+    /// Direction of deposit/withdrawal files whose name does not say.
+    #[arg(long, value_enum)]
+    pub direction: Option<DirectionArg>,
+    /// Report time (RFC 3339) [default: the latest event time in the inputs].
+    #[arg(long)]
+    pub report_time: Option<String>,
+    /// Exit with status 1 when a finding reaches this severity.
+    #[arg(long, value_enum)]
+    pub fail_on: Option<LevelArg>,
+    /// Detector thresholds (TOML) overriding the defaults.
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// Continue past bad rows and unrecognized files, counting and listing them.
+    #[arg(long)]
+    pub skip_errors: bool,
+    /// Print nothing but errors.
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// Print more detail.
+    #[arg(short, long)]
+    pub verbose: bool,
+}
+
+#[derive(Debug, Args)]
 pub struct SamplesArgs {
     /// Directory to write the sample account into (as OUT/<name>/).
     #[arg(long)]
@@ -182,4 +227,16 @@ pub struct SamplesArgs {
     /// Seed of the generator.
     #[arg(long, default_value_t = 7)]
     pub seed: u64,
+    /// Generate a campaign set instead: OUT/accounts/<id>/ per account and OUT/campaign.truth.json.
+    #[arg(long)]
+    pub campaign: bool,
+    /// Accounts in the campaign set (with --campaign; at least 8).
+    #[arg(long, default_value_t = 25, requires = "campaign")]
+    pub accounts: usize,
+    /// Victims among them (with --campaign; 2 to 8).
+    #[arg(long, default_value_t = 6, requires = "campaign")]
+    pub victims: usize,
+    /// Extra ordinary trades per account, for benchmarks (with --campaign).
+    #[arg(long, default_value_t = 0, requires = "campaign")]
+    pub extra_trades: usize,
 }

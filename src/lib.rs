@@ -9,6 +9,8 @@ pub mod analysis;
 pub mod analyze;
 pub mod assemble;
 pub mod cli;
+pub mod compare;
+pub mod compare_cmd;
 pub mod decimal;
 pub mod detect;
 pub mod error;
@@ -38,6 +40,7 @@ pub use error::Error;
 pub fn run(cli: cli::Cli) -> Result<i32, Error> {
     match cli.command {
         cli::Command::Analyze(a) => analyze::run(&a),
+        cli::Command::Compare(a) => compare_cmd::run(&a),
         cli::Command::Inspect(a) => inspect_cmd::run(&a),
         cli::Command::Normalize(a) => normalize_cmd::run(&a),
         cli::Command::Samples(s) => samples_cmd::run(&s),

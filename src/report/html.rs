@@ -330,7 +330,7 @@ fn num(v: Option<f64>) -> String {
 }
 
 /// A JSON view as a minijinja value (minijinja is built without serde).
-fn to_value(v: &J) -> Value {
+pub(crate) fn to_value(v: &J) -> Value {
     match v {
         J::Null => Value::from(()),
         J::Bool(b) => Value::from(*b),

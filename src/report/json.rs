@@ -99,14 +99,14 @@ impl<'a> Doc<'a> {
 }
 
 #[derive(Serialize)]
-struct Tool<'a> {
+pub(crate) struct Tool<'a> {
     name: &'static str,
     version: &'a str,
     options: &'a BTreeMap<String, String>,
 }
 
 #[derive(Serialize)]
-struct Input<'a> {
+pub(crate) struct Input<'a> {
     path: &'a str,
     sha256: &'a str,
     kind: &'static str,
@@ -127,7 +127,7 @@ struct Input<'a> {
 }
 
 impl<'a> Input<'a> {
-    fn new(i: &'a InputSummary) -> Input<'a> {
+    pub(crate) fn new(i: &'a InputSummary) -> Input<'a> {
         Input {
             path: &i.path,
             sha256: &i.sha256,
@@ -149,7 +149,7 @@ impl<'a> Input<'a> {
 }
 
 #[derive(Serialize)]
-struct Account<'a> {
+pub(crate) struct Account<'a> {
     account: &'a str,
     verdict: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -160,7 +160,7 @@ struct Account<'a> {
 }
 
 #[derive(Serialize)]
-struct Loss<'a> {
+pub(crate) struct Loss<'a> {
     by_asset: Vec<Amount<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     reference: Option<Amount<'a>>,
@@ -168,13 +168,13 @@ struct Loss<'a> {
 }
 
 #[derive(Serialize)]
-struct Amount<'a> {
+pub(crate) struct Amount<'a> {
     asset: &'a str,
     amount: Dec,
 }
 
 impl<'a> Amount<'a> {
-    fn new(v: &'a (String, Dec)) -> Amount<'a> {
+    pub(crate) fn new(v: &'a (String, Dec)) -> Amount<'a> {
         Amount {
             asset: &v.0,
             amount: v.1,
@@ -183,7 +183,7 @@ impl<'a> Amount<'a> {
 }
 
 #[derive(Serialize)]
-struct IncidentJ<'a> {
+pub(crate) struct IncidentJ<'a> {
     id: &'a str,
     account: &'a str,
     severity: &'static str,
@@ -195,7 +195,7 @@ struct IncidentJ<'a> {
 }
 
 impl<'a> IncidentJ<'a> {
-    fn new(i: &'a Incident) -> IncidentJ<'a> {
+    pub(crate) fn new(i: &'a Incident) -> IncidentJ<'a> {
         IncidentJ {
             id: &i.id,
             account: &i.account,
@@ -210,7 +210,7 @@ impl<'a> IncidentJ<'a> {
 }
 
 #[derive(Serialize)]
-struct FindingJ<'a> {
+pub(crate) struct FindingJ<'a> {
     id: &'a str,
     detector: &'a str,
     severity: &'static str,
@@ -230,7 +230,7 @@ struct FindingJ<'a> {
 }
 
 impl<'a> FindingJ<'a> {
-    fn new(f: &'a Finding) -> FindingJ<'a> {
+    pub(crate) fn new(f: &'a Finding) -> FindingJ<'a> {
         FindingJ {
             id: &f.id,
             detector: &f.detector,
@@ -251,7 +251,7 @@ impl<'a> FindingJ<'a> {
 }
 
 #[derive(Serialize)]
-struct Stat<'a> {
+pub(crate) struct Stat<'a> {
     name: &'a str,
     value: Option<f64>,
     threshold: Option<f64>,
@@ -259,7 +259,7 @@ struct Stat<'a> {
 }
 
 impl<'a> Stat<'a> {
-    fn new(s: &'a Statistic) -> Stat<'a> {
+    pub(crate) fn new(s: &'a Statistic) -> Stat<'a> {
         Stat {
             name: &s.name,
             value: finite(s.value),
@@ -277,7 +277,7 @@ fn finite(v: Option<f64>) -> Option<f64> {
 /// An evidence row: the contract's origin fields, then the facts a support
 /// agent needs (extra properties are allowed by the schema).
 #[derive(Serialize)]
-struct EvidenceJ<'a> {
+pub(crate) struct EvidenceJ<'a> {
     file: &'a str,
     row: u32,
     table: Table,
@@ -294,7 +294,7 @@ struct EvidenceJ<'a> {
 }
 
 impl<'a> EvidenceJ<'a> {
-    fn new(e: &'a Evidence) -> EvidenceJ<'a> {
+    pub(crate) fn new(e: &'a Evidence) -> EvidenceJ<'a> {
         EvidenceJ {
             file: &e.origin.file,
             row: e.origin.row,

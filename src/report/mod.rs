@@ -9,6 +9,10 @@
 
 pub mod balances_png;
 pub mod base64;
+pub mod campaign;
+pub mod campaign_chart;
+pub mod campaign_html;
+pub mod campaign_text;
 pub mod charts;
 pub mod csv;
 pub mod flows_png;

@@ -35,7 +35,7 @@ const LIQUIDATED: [&str; 4] = ["BTC", "ETH", "SOL", "ADA"];
 /// Books one attacker MARKET order whose fills are `(price, qty)` lots, all
 /// in second `t`. Lots that the balance cannot pay for are dropped. `bnb`
 /// is the BNB price at `t` and whether fees are paid in BNB when possible.
-fn market_order(
+pub(super) fn market_order(
     rng: &mut Rng,
     book: &mut Book,
     bnb: (Dec, bool),

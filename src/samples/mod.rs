@@ -9,6 +9,8 @@
 
 mod attack;
 mod book;
+pub mod campaign;
+mod campaign_attack;
 mod exact;
 mod export;
 mod fmt;

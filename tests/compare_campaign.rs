@@ -1,0 +1,173 @@
+//! `compare` on generated campaign sets: the campaign finding names exactly
+//! the victims of the ground truth (account recall and precision 1.0) on
+//! several seeds, among tricky benign accounts; findings.json validates
+//! against the contract; reruns are byte-identical.
+
+use serde_json::Value;
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::process::Command;
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_binance-forensics"))
+}
+
+fn schema_errors(doc: &Value) -> Vec<String> {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/findings.schema.json"
+    );
+    let schema: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let v = jsonschema::validator_for(&schema).unwrap();
+    v.iter_errors(doc).map(|e| e.to_string()).collect()
+}
+
+fn generate(dir: &Path, seed: u64, accounts: usize, victims: usize) -> Value {
+    let o = bin()
+        .args(["samples", "--campaign", "--seed", &seed.to_string()])
+        .args([
+            "--accounts",
+            &accounts.to_string(),
+            "--victims",
+            &victims.to_string(),
+        ])
+        .arg("--out")
+        .arg(dir)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    serde_json::from_slice(&std::fs::read(dir.join("campaign.truth.json")).unwrap()).unwrap()
+}
+
+fn compare(accounts: &Path, out: &Path, jobs: &str) -> Value {
+    let o = bin()
+        .args(["compare", "-q", "--jobs", jobs, "--accounts-in"])
+        .arg(accounts)
+        .arg("--out")
+        .arg(out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    serde_json::from_slice(&std::fs::read(out.join("findings.json")).unwrap()).unwrap()
+}
+
+fn strings(v: &Value) -> BTreeSet<String> {
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_str().unwrap().to_string())
+        .collect()
+}
+
+fn check_seed(seed: u64, accounts: usize, victims: usize) {
+    let tmp = tempfile::tempdir().unwrap();
+    let truth = generate(tmp.path(), seed, accounts, victims);
+    let out = tmp.path().join("report");
+    let j = compare(&tmp.path().join("accounts"), &out, "2");
+    assert_eq!(schema_errors(&j), Vec::<String>::new());
+    let want = strings(&truth["victims"]);
+    assert_eq!(want.len(), victims);
+    let campaigns: Vec<&Value> = j["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["detector"] == "campaign")
+        .collect();
+    assert_eq!(campaigns.len(), 1, "seed {seed}: one campaign expected");
+    let c = campaigns[0];
+    // Exactly the victims: recall and precision 1.0.
+    let named: BTreeSet<String> = c["account"]
+        .as_str()
+        .unwrap()
+        .split(',')
+        .map(String::from)
+        .collect();
+    assert_eq!(named, want, "seed {seed}");
+    assert_eq!(c["symbols"][0], truth["symbol"]);
+    // The campaign window covers the truth window.
+    let (s, e) = (c["start"].as_str().unwrap(), c["end"].as_str().unwrap());
+    assert!(
+        s <= truth["window_start"].as_str().unwrap(),
+        "seed {seed}: {s}"
+    );
+    assert!(
+        e >= truth["window_end"].as_str().unwrap(),
+        "seed {seed}: {e}"
+    );
+    // Per-account losses sum to the total (summed here independently).
+    let camp = &j["campaigns"][0];
+    let mut total = binance_forensics::Dec::ZERO;
+    for m in camp["accounts"].as_array().unwrap() {
+        let v = m["loss_estimate"]["reference"]["amount"].as_str().unwrap();
+        total += binance_forensics::Dec::parse(v).unwrap();
+        assert!(!m["evidence"].as_array().unwrap().is_empty());
+    }
+    assert!(total.is_positive());
+    assert_eq!(
+        camp["total"]["reference"]["amount"].as_str().unwrap(),
+        total.to_string()
+    );
+    assert_eq!(c["value"]["amount"].as_str().unwrap(), total.to_string());
+    // The pump chaser shares the symbol and window but is not named.
+    let chaser: Vec<String> = truth["others"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|o| o[1] == "pump-chaser")
+        .map(|o| o[0].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(chaser.len(), 1);
+    assert!(!named.contains(&chaser[0]));
+    // Outputs present; a rerun with one worker is byte-identical.
+    for f in ["accounts.csv", "campaign.png", "index.html", "ticket.txt"] {
+        assert!(out.join(f).is_file(), "{f}");
+    }
+    let out1 = tmp.path().join("report1");
+    compare(&tmp.path().join("accounts"), &out1, "1");
+    for f in [
+        "accounts.csv",
+        "campaign.png",
+        "findings.json",
+        "index.html",
+        "ticket.txt",
+    ] {
+        assert_eq!(
+            std::fs::read(out.join(f)).unwrap(),
+            std::fs::read(out1.join(f)).unwrap(),
+            "{f}"
+        );
+    }
+    let ticket = std::fs::read_to_string(out.join("ticket.txt")).unwrap();
+    for v in &want {
+        assert!(ticket.contains(v.as_str()), "ticket names {v}");
+    }
+}
+
+#[test]
+fn campaign_names_exactly_the_victims_seed_1() {
+    check_seed(1, 20, 5);
+}
+
+#[test]
+fn campaign_names_exactly_the_victims_seed_2() {
+    check_seed(2, 22, 8);
+}
+
+#[test]
+fn campaign_names_exactly_the_victims_seed_3() {
+    check_seed(3, 20, 6);
+}
+
+#[test]
+fn compare_refuses_a_single_account() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(tmp.path().join("a")).unwrap();
+    let o = bin()
+        .arg("compare")
+        .arg(tmp.path().join("a"))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("at least two account directories"), "{err}");
+}
