@@ -208,6 +208,9 @@ pub struct CompareArgs {
     /// Detector thresholds (TOML) overriding the defaults.
     #[arg(long)]
     pub config: Option<PathBuf>,
+    /// Prices (CSV `time,asset,price` in the reference asset) for each account's loss where its own fills do not price an asset.
+    #[arg(long)]
+    pub prices: Option<PathBuf>,
     /// Continue past bad rows and unrecognized files, counting and listing them.
     #[arg(long)]
     pub skip_errors: bool,

@@ -79,6 +79,8 @@ fn analyze_args(args: &CompareArgs, dir: &Path) -> AnalyzeArgs {
         report_time: args.report_time.clone(),
         fail_on: args.fail_on,
         config: args.config.clone(),
+        balances: None,
+        prices: args.prices.clone(),
         skip_errors: args.skip_errors,
         quiet: true,
         verbose: false,

@@ -11,7 +11,8 @@ use sha2::{Digest, Sha256};
 use std::path::Path;
 use std::process::{Command, Output};
 
-const FILES: [&str; 8] = [
+const FILES: [&str; 9] = [
+    "balances.png",
     "evidence.csv",
     "findings.json",
     "flows.png",
@@ -84,7 +85,7 @@ fn reruns_into_other_directories_are_byte_identical_and_hashes_match() {
         serde_json::from_slice(&std::fs::read(a.join("manifest.json")).unwrap()).unwrap();
     // Every other output, hashed here independently.
     let outs = m["outputs"].as_array().unwrap();
-    assert_eq!(outs.len(), 7);
+    assert_eq!(outs.len(), FILES.len() - 1);
     for o in outs {
         let f = o["file"].as_str().unwrap();
         let bytes = std::fs::read(a.join(f)).unwrap();

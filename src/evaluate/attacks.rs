@@ -46,10 +46,17 @@ fn sweep_order(
     let mut p = p0;
     for _ in 0..levels {
         let price = price_dec(p);
+        // Lot size: 0.01 for cheap tokens, finer for BTC-priced assets, so
+        // that a budget of a few hundred USDT still buys a non-zero lot.
+        let lot = match price.to_f64() {
+            x if x >= 1000.0 => 5,
+            x if x >= 10.0 => 3,
+            _ => 2,
+        };
         let q = match side {
             Side::Buy => floor_dp(
                 Dec::from_f64(amount / levels as f64 / price.to_f64()).unwrap_or(Dec::ZERO),
-                2,
+                lot,
             ),
             Side::Sell => floor_dp(
                 Dec::from_f64(amount / levels as f64).unwrap_or(Dec::ZERO),

@@ -419,11 +419,14 @@ mod tests {
         assert!(!html.contains("http://") && !html.contains("https://"));
         assert!(!html.contains("<script") && !html.contains("<link"));
         // 3 bytes 0x89 'P' 'N' → "iVBO".
-        // The timeline, then balances.png (rendered here as a real PNG).
+        // The timeline, flows.png and balances.png (rendered here as a real PNG).
         let srcs = attr_values(&html, "src");
-        assert_eq!(srcs.len(), 2);
-        assert_eq!(srcs[0], "data:image/png;base64,iVBO");
-        assert!(srcs[1].starts_with("data:image/png;base64,iVBO"));
+        assert_eq!(srcs.len(), 3);
+        assert!(
+            srcs.iter()
+                .all(|s| s.starts_with("data:image/png;base64,iVBO")),
+            "{srcs:?}"
+        );
         let hrefs = attr_values(&html, "href");
         assert_eq!(hrefs.len(), 8);
         assert!(hrefs.iter().all(|h| h.starts_with('#')), "{hrefs:?}");
