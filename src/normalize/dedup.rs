@@ -23,6 +23,14 @@ fn table<T>(
     get: fn(&mut FileRows) -> &mut Vec<T>,
     key: fn(&T) -> String,
 ) {
+    // Cross-file duplicates need rows of this table in two files at least.
+    let mut holding = 0;
+    for f in files.iter_mut() {
+        holding += usize::from(!get(&mut f.rows).is_empty());
+    }
+    if holding < 2 {
+        return;
+    }
     // key → count per file index
     let mut counts: BTreeMap<String, BTreeMap<usize, usize>> = BTreeMap::new();
     for (i, f) in files.iter_mut().enumerate() {

@@ -174,6 +174,9 @@ pub fn parse_local(v: &str, format: TimeFormat) -> Option<NaiveDateTime> {
     let v = v.trim();
     match format {
         TimeFormat::Ymd => {
+            if let Some(t) = fast_ymd_hms(v) {
+                return Some(t);
+            }
             let v = v.replacen('T', " ", 1);
             let v = v.trim_end_matches('Z');
             for f in ["%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%d %H:%M"] {
@@ -220,6 +223,31 @@ pub fn parse_local(v: &str, format: TimeFormat) -> Option<NaiveDateTime> {
     }
 }
 
+/// `YYYY-MM-DD HH:MM:SS` exactly (the common case of every export), parsed
+/// without a format string; anything else is left to the general parser.
+fn fast_ymd_hms(v: &str) -> Option<NaiveDateTime> {
+    let b = v.as_bytes();
+    if b.len() != 19
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || b[10] != b' '
+        || b[13] != b':'
+        || b[16] != b':'
+    {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+        b[r].iter().try_fold(0u32, |acc, c| {
+            c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
+        })
+    };
+    NaiveDate::from_ymd_opt(num(0..4)? as i32, num(5..7)?, num(8..10)?)?.and_hms_opt(
+        num(11..13)?,
+        num(14..16)?,
+        num(17..19)?,
+    )
+}
+
 /// Local time in `tz` → UTC ms. `Err` for a local time that does not exist
 /// (skipped by a DST change); an ambiguous time takes the earlier instant.
 pub fn to_utc_ms(t: NaiveDateTime, tz: &TzSpec) -> Result<i64, String> {
@@ -241,6 +269,36 @@ mod tests {
         chrono::DateTime::parse_from_rfc3339(s)
             .unwrap()
             .timestamp_millis()
+    }
+
+    #[test]
+    fn fast_path_agrees_with_the_format_parser_and_refuses_what_it_refuses() {
+        for v in [
+            "2024-07-01 01:30:00",
+            "1999-12-31 23:59:59",
+            "2024-02-29 00:00:00",
+        ] {
+            let general = NaiveDateTime::parse_from_str(v, "%Y-%m-%d %H:%M:%S").unwrap();
+            assert_eq!(fast_ymd_hms(v), Some(general));
+            assert_eq!(parse_local(v, TimeFormat::Ymd), Some(general));
+        }
+        // Impossible dates and times: refused by both paths.
+        for v in [
+            "2023-02-29 00:00:00",
+            "2024-13-01 00:00:00",
+            "2024-07-01 24:00:00",
+            "2024-07-01 01:60:00",
+            "2024-07-0a 01:30:00",
+        ] {
+            assert_eq!(fast_ymd_hms(v), None, "{v}");
+            assert_eq!(parse_local(v, TimeFormat::Ymd), None, "{v}");
+        }
+        // Other shapes go to the general parser.
+        assert_eq!(fast_ymd_hms("2024-07-01T01:30:00"), None);
+        assert_eq!(
+            parse_local("2024-07-01T01:30:00.250Z", TimeFormat::Ymd),
+            NaiveDateTime::parse_from_str("2024-07-01 01:30:00.250", "%Y-%m-%d %H:%M:%S%.f").ok()
+        );
     }
 
     #[test]
