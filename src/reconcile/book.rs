@@ -10,6 +10,7 @@
 //! (convert, buy-crypto, P2P) only count outside the span. The fiat, P2P and
 //! earn legs are built in `money_legs`.
 
+use super::by_time::ByTime;
 use super::derivs::{self, DerivSources};
 use super::money_legs::{conversion_legs, place_history_rows, transfer_categories, transfer_keys};
 use crate::decimal::Dec;
@@ -57,6 +58,7 @@ pub fn build(src: &Sources) -> Book {
     let sp = book.span;
     let inside = move |t: TimeMs, tol: i64| sp.is_some_and(|(a, b)| t >= a - tol && t <= b + tol);
     let mut used = vec![false; book.rows.len()];
+    let idx = ByTime::new(&book.rows);
 
     // Deposits and withdrawals.
     let mut transfers: Vec<&Transfer> = src.transfers.iter().filter(|t| t.completed).collect();
@@ -64,7 +66,7 @@ pub fn build(src: &Sources) -> Book {
     let mut derived: Vec<LedgerRow> = Vec::new();
     let mut splits: Vec<(usize, LedgerRow)> = Vec::new();
     for t in transfers {
-        if let Some(i) = match_transfer(&book.rows, &used, t) {
+        if let Some(i) = match_transfer(&book.rows, &idx, &used, t) {
             used[i] = true;
             if t.direction == Direction::Withdrawal
                 && !t.fee.is_zero()
@@ -87,7 +89,7 @@ pub fn build(src: &Sources) -> Book {
         derived.extend(transfer_legs(t));
     }
     // Ledger rows of other exports (earn interest).
-    let placed = place_history_rows(src.statement, &mut used, src.history_ledger, |t| {
+    let placed = place_history_rows(src.statement, &idx, &mut used, src.history_ledger, |t| {
         inside(t, TRANSFER_TOLERANCE_MS)
     });
     derived.extend(placed.added);
@@ -97,7 +99,7 @@ pub fn build(src: &Sources) -> Book {
     for f in src.fills {
         if inside(f.time, TRADE_TOLERANCE_MS) {
             for leg in fill_legs(f) {
-                match match_leg(&book.rows, &used, &leg) {
+                match match_leg(&book.rows, &idx, &used, &leg) {
                     Some(i) => used[i] = true,
                     None => book.unmatched.push((
                         leg.wallet.clone(),
@@ -132,7 +134,7 @@ pub fn build(src: &Sources) -> Book {
             derived.extend(conversion_legs(c));
         }
     }
-    let extra = derivs::legs(&src.derivs, &book.rows, &mut used, book.span);
+    let extra = derivs::legs(&src.derivs, &book.rows, &idx, &mut used, book.span);
     derived.extend(extra.rows);
     book.unmatched.extend(extra.unmatched);
     book.notes.extend(extra.notes);
@@ -157,10 +159,10 @@ fn span(times: impl Iterator<Item = TimeMs>) -> Option<(TimeMs, TimeMs)> {
     })
 }
 
-fn match_transfer(rows: &[LedgerRow], used: &[bool], t: &Transfer) -> Option<usize> {
+fn match_transfer(rows: &[LedgerRow], idx: &ByTime, used: &[bool], t: &Transfer) -> Option<usize> {
     let (cats, amounts) = transfer_keys(t);
-    rows.iter()
-        .enumerate()
+    idx.around(t.time, TRANSFER_TOLERANCE_MS)
+        .map(|i| (i, &rows[i]))
         .filter(|(i, r)| {
             !used[*i]
                 && cats.contains(&r.category)
@@ -172,9 +174,14 @@ fn match_transfer(rows: &[LedgerRow], used: &[bool], t: &Transfer) -> Option<usi
         .map(|(i, _)| i)
 }
 
-pub(super) fn match_leg(rows: &[LedgerRow], used: &[bool], leg: &LedgerRow) -> Option<usize> {
-    rows.iter()
-        .enumerate()
+pub(super) fn match_leg(
+    rows: &[LedgerRow],
+    idx: &ByTime,
+    used: &[bool],
+    leg: &LedgerRow,
+) -> Option<usize> {
+    idx.around(leg.time, TRADE_TOLERANCE_MS)
+        .map(|i| (i, &rows[i]))
         .filter(|(i, r)| {
             !used[*i]
                 && r.coin == leg.coin

@@ -12,6 +12,7 @@
 //!   against the statement inside its span, added outside it.
 
 use super::book::{match_leg, TRADE_TOLERANCE_MS};
+use super::by_time::ByTime;
 use crate::model::{Category, FuturesFill, LedgerRow, Origin, TimeMs};
 
 /// Legs, unmatched rows and notes to add to the book.
@@ -45,11 +46,12 @@ fn span_of<'a>(rows: impl Iterator<Item = &'a LedgerRow>) -> Option<(TimeMs, Tim
 /// Match `leg` against `rows`; an unmatched leg is listed, never counted.
 fn match_or_list(
     rows: &[LedgerRow],
+    idx: &ByTime,
     used: &mut [bool],
     leg: &LedgerRow,
     out: &mut DerivLegs,
 ) -> bool {
-    match match_leg(rows, used, leg) {
+    match match_leg(rows, idx, used, leg) {
         Some(i) => {
             used[i] = true;
             true
@@ -93,26 +95,28 @@ pub fn futures_fill_legs(f: &FuturesFill) -> Vec<LedgerRow> {
 pub fn legs(
     src: &DerivSources,
     statement: &[LedgerRow],
+    idx: &ByTime,
     used: &mut [bool],
     span: Option<(TimeMs, TimeMs)>,
 ) -> DerivLegs {
     let mut out = DerivLegs::default();
     for r in src.futures_ledger.iter().chain(src.margin) {
         if covers(span, r.time) {
-            match_or_list(statement, used, r, &mut out);
+            match_or_list(statement, idx, used, r, &mut out);
         } else {
             out.rows.push(r.clone());
         }
     }
     let txn_span = span_of(src.futures_ledger.iter());
     let mut txn_used = vec![false; src.futures_ledger.len()];
+    let txn_idx = ByTime::new(src.futures_ledger);
     let (mut added, mut matched, mut listed) = (0usize, 0usize, 0usize);
     for f in src.futures_fills {
         for leg in futures_fill_legs(f) {
             if covers(span, leg.time) {
-                match_or_list(statement, used, &leg, &mut out);
+                match_or_list(statement, idx, used, &leg, &mut out);
             } else if covers(txn_span, leg.time) {
-                if match_or_list(src.futures_ledger, &mut txn_used, &leg, &mut out) {
+                if match_or_list(src.futures_ledger, &txn_idx, &mut txn_used, &leg, &mut out) {
                     matched += 1;
                 } else {
                     listed += 1;
@@ -213,7 +217,7 @@ mod tests {
             futures_ledger: &ledger,
             margin: &[],
         };
-        let out = legs(&src, &[], &mut [], None);
+        let out = legs(&src, &[], &ByTime::default(), &mut [], None);
         // Book: the two history rows + the later trade's legs: −0.157 + 2.5 − 0.1 − 1 = 1.243.
         assert_eq!(out.rows.len(), 4);
         assert_eq!(sum(&out.rows), d("1.243"));
@@ -233,7 +237,13 @@ mod tests {
             ..DerivSources::default()
         };
         let mut used = vec![false];
-        let out = legs(&src, &statement, &mut used, Some((10_000, 10_000)));
+        let out = legs(
+            &src,
+            &statement,
+            &ByTime::new(&statement),
+            &mut used,
+            Some((10_000, 10_000)),
+        );
         assert!(out.rows.is_empty());
         assert_eq!(used, vec![true]);
         // The commission has no statement row: listed, not counted.

@@ -4,6 +4,7 @@
 pub mod balances;
 pub mod book;
 pub mod bridge;
+pub mod by_time;
 pub mod derivs;
 pub mod facts;
 pub mod money_legs;

@@ -8,6 +8,7 @@
 //! crypto side becomes a leg.
 
 use super::book::TRANSFER_TOLERANCE_MS;
+use super::by_time::ByTime;
 use crate::decimal::Dec;
 use crate::model::{Category, Conversion, Direction, LedgerRow, Origin, TimeMs, Transfer};
 
@@ -92,6 +93,7 @@ pub struct Placed {
 /// as the statement's. Outside the span the row itself is added.
 pub fn place_history_rows(
     statement: &[LedgerRow],
+    idx: &ByTime,
     used: &mut [bool],
     rows: &[LedgerRow],
     inside: impl Fn(TimeMs) -> bool,
@@ -104,9 +106,9 @@ pub fn place_history_rows(
             out.added.push(r.clone());
             continue;
         }
-        let hit = statement
-            .iter()
-            .enumerate()
+        let hit = idx
+            .around(r.time, TRANSFER_TOLERANCE_MS)
+            .map(|i| (i, &statement[i]))
             .filter(|(i, s)| {
                 !used[*i]
                     && s.category == r.category
@@ -225,7 +227,8 @@ mod tests {
             // After the statement ends: added.
             earn(4, 20 * hour, "Earn", "0.1"),
         ];
-        let placed = place_history_rows(&statement, &mut used, &rows, |t| t <= 12 * hour);
+        let idx = ByTime::new(&statement);
+        let placed = place_history_rows(&statement, &idx, &mut used, &rows, |t| t <= 12 * hour);
         assert!(used[0]);
         assert_eq!(placed.added.len(), 1);
         assert_eq!(placed.added[0].change, d("0.1"));
