@@ -24,6 +24,7 @@ pub struct AnalyzeConfig {
     pub detect: DetectConfig,
     pub skip_errors: bool,
     pub quiet: bool,
+    pub verbose: bool,
     /// `--balances`: observed balances, already read and checked.
     pub balances: Vec<crate::reconcile::Snapshot>,
     /// Options echoed into the outputs (no output path).
@@ -98,6 +99,9 @@ impl AnalyzeConfig {
                 PathBuf::from("reports").join(input_name(a.paths.first().map(PathBuf::as_path)))
             }
         };
+        if out.as_os_str() != "-" {
+            crate::out_dir::check_outside_inputs(&out, &a.paths)?;
+        }
         Ok(AnalyzeConfig {
             paths: a.paths.clone(),
             out,
@@ -108,6 +112,7 @@ impl AnalyzeConfig {
             detect,
             skip_errors: a.skip_errors,
             quiet: a.quiet,
+            verbose: a.verbose,
             balances,
             options,
         })
@@ -206,6 +211,9 @@ pub fn run(args: &AnalyzeArgs) -> Result<i32, Error> {
         ))
     })?;
     if !cfg.quiet {
+        for line in crate::console::input_notes(&analysis.inputs, cfg.verbose) {
+            eprintln!("{line}");
+        }
         let d = &analysis.detection;
         eprintln!(
             "{}: verdict {}, {} incident(s), {} finding(s); report in {}",

@@ -176,6 +176,11 @@ pub fn run(args: &CompareArgs) -> Result<i32, Error> {
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from("reports").join("compare"));
+    let dirs: Vec<PathBuf> = inputs.iter().map(|i| i.dir.clone()).collect();
+    crate::out_dir::check_outside_inputs(&out, &dirs)?;
+    if let Some(all) = &args.accounts_in {
+        crate::out_dir::check_outside_inputs(&out, std::slice::from_ref(all))?;
+    }
     let pb = progress_bar(inputs.len(), args.quiet);
     let summaries = summarize(args, &inputs, jobs, &pb)?;
     pb.finish_and_clear();

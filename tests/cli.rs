@@ -336,3 +336,25 @@ fn negative_tz_offsets_hidden_files_and_own_reports_are_handled() {
         serde_json::from_str(&std::fs::read_to_string(out.join("findings.json")).unwrap()).unwrap();
     assert_eq!(again["inputs"].as_array().unwrap().len(), 1);
 }
+
+#[test]
+fn a_report_written_into_the_input_directory_itself_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let inputs = dir.path().join("evidence");
+    std::fs::create_dir(&inputs).unwrap();
+    std::fs::copy(
+        case("01-statement-time-header.csv"),
+        inputs.join("statement.csv"),
+    )
+    .unwrap();
+    let o = analyze(&[&inputs], &inputs, &[]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("is the input directory"),
+        "{}",
+        stderr(&o)
+    );
+    // Nothing was written among the evidence.
+    let names: Vec<_> = std::fs::read_dir(&inputs).unwrap().collect();
+    assert_eq!(names.len(), 1);
+}

@@ -98,9 +98,20 @@ pub fn collect_paths(inputs: &[PathBuf]) -> Result<(InputPaths, Vec<Skipped>), E
         }
         if input.is_dir() {
             let mut found = Vec::new();
-            walk(input, input, &mut found, &mut skipped)?;
+            let mut skipped_here = Vec::new();
+            walk(input, input, &mut found, &mut skipped_here)?;
             found.sort();
-            out.extend(found.into_iter().map(|(rel, p)| (p, rel)));
+            // With several inputs, names carry their input directory so that
+            // `a/statement.csv` and `b/statement.csv` stay apart.
+            let prefix = |rel: String| match inputs.len() {
+                1 => rel,
+                _ => format!("{}/{rel}", s.trim_end_matches(['/', '\\'])),
+            };
+            out.extend(found.into_iter().map(|(rel, p)| (p, prefix(rel))));
+            skipped.extend(skipped_here.into_iter().map(|mut k| {
+                k.display = prefix(k.display);
+                k
+            }));
         } else if input.is_file() {
             out.push((input.clone(), s.to_string()));
         } else {
@@ -426,4 +437,38 @@ pub fn file_user_ids(f: &RawFile) -> std::collections::BTreeSet<String> {
         }
     }
     ids
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn same_file_names_in_two_input_directories_stay_apart() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+        for d in [&a, &b] {
+            std::fs::create_dir_all(d.join("sub")).unwrap();
+            std::fs::write(d.join("sub/statement.csv"), "x").unwrap();
+            std::fs::write(d.join("notes.txt"), "x").unwrap();
+        }
+        let (paths, skipped) = collect_paths(&[a.clone(), b.clone()]).unwrap();
+        let names: Vec<&str> = paths.iter().map(|p| p.1.as_str()).collect();
+        let (da, db) = (a.display().to_string(), b.display().to_string());
+        assert_eq!(
+            names,
+            [
+                format!("{da}/sub/statement.csv"),
+                format!("{db}/sub/statement.csv")
+            ]
+        );
+        let skipped: Vec<&str> = skipped.iter().map(|k| k.display.as_str()).collect();
+        assert_eq!(
+            skipped,
+            [format!("{da}/notes.txt"), format!("{db}/notes.txt")]
+        );
+        // One directory: names relative to it, as before.
+        let (one, _) = collect_paths(std::slice::from_ref(&a)).unwrap();
+        assert_eq!(one[0].1, "sub/statement.csv");
+    }
 }

@@ -203,8 +203,15 @@ pub fn parse_local(v: &str, format: TimeFormat) -> Option<NaiveDateTime> {
             } else {
                 ("%m", "%d")
             };
+            // A spreadsheet may shorten the year to two digits (`4/3/25`).
+            let short_year = norm
+                .split(' ')
+                .next()
+                .and_then(|date| date.rsplit('/').next())
+                .is_some_and(|y| y.len() == 2);
+            let y = if short_year { "%y" } else { "%Y" };
             for t in ["%H:%M:%S", "%H:%M"] {
-                let f = format!("{d}/{m}/%Y {t}");
+                let f = format!("{d}/{m}/{y} {t}");
                 if let Ok(x) = NaiveDateTime::parse_from_str(&norm, &f) {
                     return Some(x);
                 }
@@ -251,6 +258,21 @@ fn fast_ymd_hms(v: &str) -> Option<NaiveDateTime> {
 /// Local time in `tz` → UTC ms. `Err` for a local time that does not exist
 /// (skipped by a DST change); an ambiguous time takes the earlier instant.
 pub fn to_utc_ms(t: NaiveDateTime, tz: &TzSpec) -> Result<i64, String> {
+    let ms = local_to_utc_ms(t, tz)?;
+    if ms < BINANCE_OPENED_MS {
+        return Err(format!(
+            "{} is before Binance opened (July 2017): a misread year? (e.g. a two-digit \
+             year or day-month order changed by a spreadsheet re-save)",
+            t.format("%Y-%m-%d %H:%M:%S")
+        ));
+    }
+    Ok(ms)
+}
+
+/// 2017-07-01T00:00:00Z: no Binance export holds an earlier event.
+pub const BINANCE_OPENED_MS: i64 = 1_498_867_200_000;
+
+fn local_to_utc_ms(t: NaiveDateTime, tz: &TzSpec) -> Result<i64, String> {
     match tz {
         TzSpec::Fixed(secs) => Ok(t.and_utc().timestamp_millis() - *secs as i64 * 1000),
         TzSpec::Named(z) => match z.from_local_datetime(&t) {
@@ -299,6 +321,41 @@ mod tests {
             parse_local("2024-07-01T01:30:00.250Z", TimeFormat::Ymd),
             NaiveDateTime::parse_from_str("2024-07-01 01:30:00.250", "%Y-%m-%d %H:%M:%S%.f").ok()
         );
+    }
+
+    #[test]
+    fn spreadsheet_dates_with_two_digit_years_are_in_this_century() {
+        let d = detect(&["4/3/25 10:00", "25/3/25 10:00"]).unwrap();
+        assert_eq!(d.format, TimeFormat::DayFirst);
+        let t = parse_local("4/3/25 10:00", d.format).unwrap();
+        assert_eq!(
+            to_utc_ms(t, &TzSpec::Fixed(0)).unwrap(),
+            ms("2025-03-04T10:00:00Z")
+        );
+        let d = detect(&["1.11.21 6:01", "13.11.21 16:01"]).unwrap();
+        let t = parse_local("13.11.21 16:01", d.format).unwrap();
+        assert_eq!(
+            to_utc_ms(t, &TzSpec::Fixed(0)).unwrap(),
+            ms("2021-11-13T16:01:00Z")
+        );
+        let d = detect(&["3/4/24 9:05:07"]).unwrap_err();
+        assert!(d.problem.contains("no value proves"), "{d:?}");
+    }
+
+    #[test]
+    fn times_before_binance_opened_are_refused_with_the_reason() {
+        // `13-01-25` read as YY-MM-DD is 2013: impossible for an export.
+        let d = detect(&["13-01-25 10:00:00"]).unwrap();
+        let t = parse_local("13-01-25 10:00:00", d.format).unwrap();
+        let e = to_utc_ms(t, &TzSpec::Fixed(0)).unwrap_err();
+        assert!(
+            e.contains("2013-01-25 10:00:00 is before Binance opened"),
+            "{e}"
+        );
+        let first = parse_local("2017-07-01 00:00:00", TimeFormat::Ymd).unwrap();
+        assert_eq!(to_utc_ms(first, &TzSpec::Fixed(0)), Ok(BINANCE_OPENED_MS));
+        let before = parse_local("2017-06-30 23:59:59", TimeFormat::Ymd).unwrap();
+        assert!(to_utc_ms(before, &TzSpec::Fixed(0)).is_err());
     }
 
     #[test]
