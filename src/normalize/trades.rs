@@ -4,12 +4,14 @@
 
 use super::file::{CellResult, FileCtx};
 use super::symbols::{split_by_quotes, split_by_suffixes};
+use crate::decimal::Dec;
 use crate::error::Error;
 use crate::ingest::layouts::field as f;
 use crate::model::{Fill, Side};
 
 pub fn normalize(ctx: &mut FileCtx) -> Result<(), Error> {
     let v1 = ctx.sniffed.layout.id == "spot-trades/v1";
+    let first = ctx.rows.fills.len();
     for r in 0..ctx.grid.rows.len() {
         let res = if v1 { row_v1(ctx, r) } else { row_v2(ctx, r) };
         match res {
@@ -17,7 +19,44 @@ pub fn normalize(ctx: &mut FileCtx) -> Result<(), Error> {
             Err(e) => ctx.reject(r, e)?,
         }
     }
+    let off: Vec<u32> = ctx.rows.fills[first..]
+        .iter()
+        .filter(|f| !amount_agrees(f))
+        .map(|f| f.origin.row)
+        .collect();
+    if let Some(row) = off.first() {
+        ctx.warn(
+            "amount-mismatch",
+            Some(*row),
+            format!(
+                "{} row(s) whose total differs from price × quantity by more than 0.1 % (first: \
+                 row {row}); the totals are used as exported — check the file was not edited",
+                off.len()
+            ),
+        );
+    }
     Ok(())
+}
+
+/// The exported total is price × quantity, rounded by Binance to the quote
+/// asset's precision: within 0.1 % (and 1e-8) of the product.
+pub fn amount_agrees(f: &Fill) -> bool {
+    let product = f.price.mul_round(f.qty);
+    let diff = (product - f.quote_qty).abs();
+    let tolerance = f
+        .quote_qty
+        .abs()
+        .mul_round(Dec::parse("0.001").unwrap_or(Dec::ZERO));
+    diff <= tolerance.max(Dec::parse("0.00000001").unwrap_or(Dec::ZERO))
+}
+
+/// `ETH/BTC`, `ETH-BTC`, `ETH_BTC` → `ETHBTC`, the form of every other export.
+fn plain_symbol(pair: &str) -> String {
+    pair.trim()
+        .to_uppercase()
+        .chars()
+        .filter(|c| !matches!(c, '/' | '-' | '_' | ' '))
+        .collect()
 }
 
 /// Trade exports carry unsigned amounts: a negative one is a damaged row.
@@ -56,7 +95,7 @@ pub fn side_word(v: &str) -> Option<Side> {
 
 fn row_v2(ctx: &FileCtx, r: usize) -> CellResult<Fill> {
     let time = ctx.time(r)?;
-    let pair = ctx.text(r, f::PAIR)?.to_uppercase();
+    let pair = plain_symbol(&ctx.text(r, f::PAIR)?);
     let qty_field = if ctx.col(f::EXECUTED).is_some() {
         f::EXECUTED
     } else {
@@ -73,6 +112,7 @@ fn row_v2(ctx: &FileCtx, r: usize) -> CellResult<Fill> {
     let qty = unsigned(ctx, r, qty_field, ctx.suffixed(r, qty_field, &[&base])?.0)?;
     let quote_qty = unsigned(ctx, r, f::AMOUNT, ctx.suffixed(r, f::AMOUNT, &[&quote])?.0)?;
     let (fee, fee_asset) = ctx.suffixed(r, f::FEE, &[&base, &quote, "BNB"])?;
+    let fee = unsigned(ctx, r, f::FEE, fee)?;
     Ok(Fill {
         origin: ctx.origin(r),
         time,
@@ -93,7 +133,7 @@ fn row_v2(ctx: &FileCtx, r: usize) -> CellResult<Fill> {
 
 fn row_v1(ctx: &FileCtx, r: usize) -> CellResult<Fill> {
     let time = ctx.time(r)?;
-    let pair = ctx.text(r, f::MARKET)?.to_uppercase();
+    let pair = plain_symbol(&ctx.text(r, f::MARKET)?);
     let fee_coin = ctx.text(r, f::FEE_COIN)?.to_uppercase();
     let (base, quote) = split_by_quotes(&pair, Some(&fee_coin))
         .filter(|(b, q)| fee_coin == *b || fee_coin == *q || fee_coin == "BNB")
@@ -113,7 +153,7 @@ fn row_v1(ctx: &FileCtx, r: usize) -> CellResult<Fill> {
         price: unsigned(ctx, r, f::PRICE, ctx.number(r, f::PRICE)?)?,
         qty: unsigned(ctx, r, f::AMOUNT, ctx.number(r, f::AMOUNT)?)?,
         quote_qty: unsigned(ctx, r, f::TOTAL, ctx.number(r, f::TOTAL)?)?,
-        fee: Some(ctx.number(r, f::FEE)?),
+        fee: Some(unsigned(ctx, r, f::FEE, ctx.number(r, f::FEE)?)?),
         fee_asset: Some(fee_coin),
         order_id: None,
         trade_id: None,
