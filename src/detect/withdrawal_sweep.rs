@@ -1,7 +1,9 @@
 //! `withdrawal-sweep`: funds withdrawn to addresses never used before.
 //!
 //! What: a completed crypto withdrawal to an address not seen in any earlier
-//! completed transfer of the account, taking ≥ 90 % of the coin's holding
+//! completed transfer of the account (uses within the last 30 min, the
+//! multi-coin window, do not count: a thief sweeps several coins to one
+//! fresh address within minutes), taking ≥ 90 % of the coin's holding
 //! (amount + fee against the Spot + Funding running balance just before;
 //! where the book does not know the balance, against the coin's known
 //! inflows — deposits, buys, sales into it — and the explanation says so).
@@ -20,7 +22,7 @@ use super::util::{amt, finding, pct, share, stat, transfer_evidence, Flagged};
 use crate::decimal::Dec;
 use crate::model::{Direction, Side, TimeMs, Transfer};
 use crate::timefmt::human;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Addresses compare case-insensitively for hex (0x…) addresses only.
 fn norm_addr(a: &str) -> String {
@@ -72,14 +74,18 @@ fn candidates<'a>(ctx: &'a Ctx) -> Vec<Candidate<'a>> {
     let min = ctx.cfg.withdrawal_sweep.min_share;
     let mut ts: Vec<&Transfer> = ctx.account.transfers.iter().collect();
     ts.sort_by(|a, b| (a.time, &a.origin).cmp(&(b.time, &b.origin)));
-    // the user's own addresses (allowlist) count as seen from the start
-    let mut seen: BTreeSet<String> = ctx
+    // first completed use per address; the user's own addresses
+    // (allowlist) count as used from the start
+    let mut first_use: BTreeMap<String, TimeMs> = ctx
         .cfg
         .allow
         .addresses
         .iter()
-        .map(|a| norm_addr(a))
+        .map(|a| (norm_addr(a), TimeMs::MIN))
         .collect();
+    // A sweep empties several coins to one fresh address within minutes: the
+    // address is still "never used before" the sweep for every coin of it.
+    let run = i64::from(ctx.cfg.withdrawal_sweep.multi_coin_window_s) * 1000;
     let mut out = Vec::new();
     for t in ts {
         let addr = t
@@ -88,9 +94,11 @@ fn candidates<'a>(ctx: &'a Ctx) -> Vec<Candidate<'a>> {
             .map(norm_addr)
             .filter(|a| !a.is_empty());
         let Some(addr) = addr else { continue };
-        let fresh = !seen.contains(&addr);
+        let fresh = first_use
+            .get(&addr)
+            .is_none_or(|&first| t.time.saturating_sub(first) <= run && first != TimeMs::MIN);
         if t.completed {
-            seen.insert(addr);
+            first_use.entry(addr).or_insert(t.time);
         }
         if !(fresh && t.completed && !t.fiat && t.direction == Direction::Withdrawal) {
             continue;

@@ -155,5 +155,6 @@ fn account(seed: u64, i: usize) -> Labeled {
 }
 
 fn rng_pick(rng: &mut Rng, v: &[&'static str]) -> &'static str {
-    *rng.pick(v)
+    let picked: &&'static str = rng.pick(v);
+    picked
 }
