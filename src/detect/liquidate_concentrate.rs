@@ -295,6 +295,35 @@ mod tests {
     }
 
     #[test]
+    fn dumping_the_target_back_is_evidence_not_liquidation() {
+        // the same attack, then XYZ sold back far lower at 10:01:30: the
+        // dump is neither a fourth asset sold nor quote available (else
+        // 7050 / (7600 + 0.5 * 3000) = 0.77 would miss the 0.8 threshold)
+        let a = AccountBuilder::new("a")
+            .deposit(t(0, 0, 0, 0), "ETH", "2")
+            .deposit(t(0, 0, 0, 0), "BNB", "10")
+            .deposit(t(0, 0, 0, 0), "ADA", "1000")
+            .deposit(t(0, 0, 0, 0), "USDT", "100")
+            .fill(t(20, 10, 0, 0), "ETH/USDT", "SELL", "2000", "2")
+            .fill(t(20, 10, 0, 1), "BNB/USDT", "SELL", "300", "10")
+            .fill(t(20, 10, 0, 2), "ADA/USDT", "SELL", "0.5", "1000")
+            .fill(t(20, 10, 1, 0), "XYZ/USDT", "BUY", "2", "3000")
+            .fill(t(20, 10, 1, 0), "XYZ/USDT", "BUY", "2.1", "500")
+            .fill(t(20, 10, 1, 30), "XYZ/USDT", "SELL", "0.5", "3000")
+            .build();
+        let cfg = DetectConfig::default();
+        let found = detect(&Ctx::new(&a, &cfg));
+        assert_eq!(found.len(), 1);
+        let f = &found[0].finding;
+        let s = f.statistic.as_ref().unwrap();
+        assert!((s.value.unwrap() - 7050.0 / 7600.0).abs() < 1e-12);
+        assert!(f.explanation.contains("3 assets (ADA, BNB, ETH)"));
+        // 3 sells + 2 buys + the dump
+        assert_eq!(f.evidence.len(), 6);
+        assert_eq!(f.end, t(20, 10, 1, 30));
+    }
+
+    #[test]
     fn partial_sales_are_not_a_liquidation() {
         // ETH 1 of 2 (0.5), ADA 500 of 1000 (0.5), BNB 10 of 10 (1): median 0.5 < 0.9
         let a = account("1", "500");

@@ -86,7 +86,11 @@ pub fn estimate(ctx: &Ctx, found: &[Flagged], incidents: &[Incident]) -> LossEst
             if quote.is_empty() {
                 continue;
             }
-            *inc_parts.entry(quote.clone()).or_insert(Dec::ZERO) += spent - recovered;
+            // a symbol that returned more than was spent on it in the
+            // window was sold from earlier holdings: no loss, and no gain
+            // to offset the others with
+            *inc_parts.entry(quote.clone()).or_insert(Dec::ZERO) +=
+                (spent - recovered).max(Dec::ZERO);
             parts_txt.push(format!(
                 "{}: {} {quote} spent buying {sym} minus {} {quote} recovered selling it",
                 inc.id,

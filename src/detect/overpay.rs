@@ -2,7 +2,7 @@
 //!
 //! What: per symbol and trading session (fills with gaps ≤ 1 h), the
 //! reference price of a fill is the median of the 10 own fills in the
-//! symbol nearest in time outside ±6 h (`reference.rs`: ≥ 5 of them, and
+//! symbol nearest in time outside ±6 h and within ±7 d (`reference.rs`: ≥ 5 of them, and
 //! the fill ≥ 3 robust deviations from it); with none (the usual case: a
 //! never-traded token) it is the first fill of the session's first order.
 //! Flagged: buys ≥ 20 % above (sells ≥ 20 % below) their reference, or —
@@ -23,7 +23,7 @@ use super::config::OverpayConfig;
 use super::ctx::Ctx;
 use super::finding::Severity;
 use super::orders::{rebuild, OrderView};
-use super::reference::{log_deviations, nearest_medians, session_scale, sessions};
+use super::reference::{log_deviations, nearest_medians, session_scale, sessions, Span};
 use super::util::{amt, fill_evidence, finding, pct, ratio_dec, stat, Flagged};
 use crate::decimal::Dec;
 use crate::model::{Side, TimeMs};
@@ -50,7 +50,10 @@ pub fn detect(ctx: &Ctx) -> Vec<Flagged> {
         let mut refs = nearest_medians(
             fills,
             idx,
-            exclude,
+            Span {
+                exclude,
+                horizon: i64::from(cfg.reference_horizon_s) * 1000,
+            },
             cfg.reference_fills as usize,
             cfg.min_reference_fills as usize,
         );
@@ -242,7 +245,12 @@ fn session(ctx: &Ctx, idx: &[usize], refs: &[Option<Dec>]) -> Option<Flagged> {
     }
     Some(Flagged {
         finding: f,
-        targets: vec![first.symbol.clone()],
+        // value was poured into the symbol only where buys were flagged
+        targets: if flagged.iter().any(|&(i, _)| fills[i].side == Side::Buy) {
+            vec![first.symbol.clone()]
+        } else {
+            Vec::new()
+        },
         sweep: false,
     })
 }
@@ -350,8 +358,9 @@ mod tests {
         for day in 0..5 {
             b = b.fill(t(day, 12, 0, 0), "BTC/USDT", "BUY", "100", "1");
         }
+        // six days later, within the 7-day reference horizon
         let a = b
-            .fill(t(10, 12, 0, 0), "BTC/USDT", "BUY", "130", "2")
+            .fill(t(6, 12, 0, 0), "BTC/USDT", "BUY", "130", "2")
             .build();
         let cfg = DetectConfig::default();
         let found = detect(&Ctx::new(&a, &cfg));
@@ -363,7 +372,10 @@ mod tests {
         assert_eq!(s.name, "deviation_from_reference");
         assert!((s.value.unwrap() - 0.3).abs() < 1e-12);
         assert_eq!(f.evidence.len(), 1);
-        assert_eq!(f.start, t(10, 12, 0, 0));
+        assert_eq!(f.start, t(6, 12, 0, 0));
+        // alone and 30 % (< 50 %) above: low
+        assert_eq!(f.severity, Severity::Low);
+        assert_eq!(found[0].targets, vec!["BTCUSDT".to_string()]);
     }
 
     #[test]
@@ -406,5 +418,54 @@ mod tests {
             .build();
         let cfg = DetectConfig::default();
         assert!(detect(&Ctx::new(&a, &cfg)).is_empty());
+    }
+
+    #[test]
+    fn extreme_deviation_is_medium_and_a_lone_sell_has_no_target() {
+        let history = || {
+            let mut b = AccountBuilder::new("a");
+            for day in 0..5 {
+                b = b.fill(t(day, 12, 0, 0), "BTC/USDT", "BUY", "100", "1");
+            }
+            b
+        };
+        // 60 % above the account's own price: medium on its own
+        let a = history()
+            .fill(t(6, 12, 0, 0), "BTC/USDT", "BUY", "160", "1")
+            .build();
+        let cfg = DetectConfig::default();
+        let found = detect(&Ctx::new(&a, &cfg));
+        assert_eq!(found[0].finding.severity, Severity::Medium);
+        // a sale 30 % below: flagged (low), but nothing was poured into BTC
+        let a = history()
+            .fill(t(6, 12, 0, 0), "BTC/USDT", "SELL", "70", "1")
+            .build();
+        let found = detect(&Ctx::new(&a, &cfg));
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].finding.severity, Severity::Low);
+        assert!(found[0].targets.is_empty());
+    }
+
+    #[test]
+    fn a_steep_rise_across_orders_without_a_sweep_is_low() {
+        // single-fill orders rising 1.00 -> 1.10 -> 1.25: a 25 % move
+        // across three orders flags the buys above the first fill, but no
+        // order swept the book: low alone
+        let a = AccountBuilder::new("a")
+            .fill(t(0, 10, 0, 0), "XYZ/USDT", "BUY", "1.00", "100")
+            .fill(t(0, 10, 0, 20), "XYZ/USDT", "BUY", "1.10", "100")
+            .fill(t(0, 10, 0, 40), "XYZ/USDT", "BUY", "1.25", "100")
+            .build();
+        let cfg = DetectConfig::default();
+        let found = detect(&Ctx::new(&a, &cfg));
+        assert_eq!(found.len(), 1);
+        let f = &found[0].finding;
+        // (0.10 + 0.25) * 100 = 35
+        assert_eq!(f.value, Some(("USDT".to_string(), d("35"))));
+        assert_eq!(f.severity, Severity::Low);
+        assert_eq!(f.statistic.as_ref().unwrap().name, "move_across_orders");
+        assert!(f
+            .explanation
+            .contains("3 consecutive buy orders rose in price, 25 %"));
     }
 }

@@ -1,7 +1,8 @@
 //! The account's own price reference for `overpay`.
 //!
 //! What: for each fill of a symbol, the median price of the `k` own fills
-//! of that symbol nearest in time but more than `exclude` (6 h) away, so the
+//! of that symbol nearest in time, more than `exclude` (6 h) but at most
+//! `horizon` (7 d) away, so the
 //! suspicious fills do not set their own reference and a moving market is
 //! compared with what the account paid around the same days, not months
 //! earlier. The spread of ordinary deviations is measured per trading
@@ -18,16 +19,26 @@ use super::util::median;
 use crate::decimal::Dec;
 use crate::model::{Fill, TimeMs};
 
+/// How far the reference fills may lie from the fill they price.
+#[derive(Clone, Copy, Debug)]
+pub struct Span {
+    /// Fills within this many ms are left out (± `exclude`).
+    pub exclude: i64,
+    /// Fills beyond this many ms are not a reference (± `horizon`).
+    pub horizon: i64,
+}
+
 /// For fills `idx` (time order), the median price of the `k` fills nearest
-/// in time more than `exclude` ms away (ties: the earlier); `None` with
-/// fewer than `min_count` such fills.
+/// in time more than `span.exclude` and at most `span.horizon` ms away
+/// (ties: the earlier); `None` with fewer than `min_count` such fills.
 pub fn nearest_medians(
     fills: &[Fill],
     idx: &[usize],
-    exclude: i64,
+    span: Span,
     k: usize,
     min_count: usize,
 ) -> Vec<Option<Dec>> {
+    let Span { exclude, horizon } = span;
     let n = idx.len();
     let time = |p: usize| fills[idx[p]].time;
     let price = |p: usize| fills[idx[p]].price;
@@ -44,8 +55,12 @@ pub fn nearest_medians(
         let (mut before, mut after) = (lo, hi);
         let mut picked: Vec<Dec> = Vec::with_capacity(k);
         while picked.len() < k {
-            let db = (before > 0).then(|| t - time(before - 1));
-            let da = (after < n).then(|| time(after) - t);
+            let db = (before > 0)
+                .then(|| t - time(before - 1))
+                .filter(|&d| d <= horizon);
+            let da = (after < n)
+                .then(|| time(after) - t)
+                .filter(|&d| d <= horizon);
             match (db, da) {
                 (Some(b), Some(a)) if b <= a => {
                     before -= 1;
@@ -130,7 +145,10 @@ mod tests {
             .fill(t(1, 6, 0, 0), "X/U", "BUY", "5", "1")
             .build();
         let idx: Vec<usize> = (0..5).collect();
-        let h6 = 6 * 3_600_000;
+        let h6 = Span {
+            exclude: 6 * 3_600_000,
+            horizon: 30 * 3_600_000,
+        };
         // all outside fills (k = 5): 0 h: {3, 4, 5} -> 4; 1 h: {3, 4, 5} -> 4;
         // 10 h: {1, 2, 4, 5} -> 3; 20 h: {1, 2, 3, 5} -> 2.5; 30 h: {1..4} -> 2.5
         assert_eq!(
@@ -150,6 +168,13 @@ mod tests {
         // too few outside fills: no reference
         assert_eq!(nearest_medians(&a.fills, &idx, h6, 5, 4)[0], None);
         assert_eq!(nearest_medians(&a.fills, &[2], h6, 5, 1), vec![None]);
+        // a horizon of 12 h: 0 h sees only 10 h (3); 30 h sees only 20 h (4)
+        let near = Span {
+            horizon: 12 * 3_600_000,
+            ..h6
+        };
+        let m = nearest_medians(&a.fills, &idx, near, 5, 1);
+        assert_eq!((m[0], m[4]), (Some(d("3")), Some(d("4"))));
     }
 
     #[test]

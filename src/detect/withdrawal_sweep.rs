@@ -296,6 +296,26 @@ mod tests {
             sev(&a),
             vec![(Severity::Medium, true), (Severity::Medium, true)]
         );
+        // two coins swept to one fresh address 10 min apart: the address
+        // is still new for the second coin, both medium
+        let a = AccountBuilder::new("a")
+            .deposit(t(0, 0, 0, 0), "BTC", "1")
+            .deposit(t(0, 0, 0, 0), "ETH", "5")
+            .withdrawal(t(1, 0, 0, 0), "BTC", "1", "0", "bc1new", true)
+            .withdrawal(t(1, 0, 10, 0), "ETH", "5", "0", "bc1new", true)
+            .build();
+        assert_eq!(
+            sev(&a),
+            vec![(Severity::Medium, true), (Severity::Medium, true)]
+        );
+        // ... but not a day later: that address was used before
+        let a = AccountBuilder::new("a")
+            .deposit(t(0, 0, 0, 0), "BTC", "1")
+            .deposit(t(0, 0, 0, 0), "ETH", "5")
+            .withdrawal(t(1, 0, 0, 0), "BTC", "1", "0", "bc1new", true)
+            .withdrawal(t(2, 0, 0, 0), "ETH", "5", "0", "bc1new", true)
+            .build();
+        assert_eq!(sev(&a), vec![(Severity::Low, true)]);
         // a rejected attempt 5 min before: medium, with the attempt as evidence
         let a = AccountBuilder::new("a")
             .deposit(t(0, 0, 0, 0), "BTC", "1")
