@@ -2,7 +2,9 @@
 //!
 //! What: per quote asset, the quote spent buying the incident's target
 //! symbols (those value was poured into) within the incident window, minus
-//! the quote recovered by selling them from the window's start on; plus
+//! the quote recovered by selling them from the window's start on (never
+//! below zero per symbol: more recovered than spent means the sales came
+//! from earlier holdings, not a gain of the incident); plus
 //! every coin (amount + fee) withdrawn by a sweep joined to the incident.
 //! A target position still held is listed as unpriced (no market data).
 //! Each part is converted to the reference asset (USDT) only through the

@@ -274,13 +274,21 @@ fn explain(
         .count();
     let n_sell = flagged.len() - n_buy;
     let own_ref = refs.iter().any(|r| r.is_some());
-    let hours = ctx.cfg.overpay.exclude_s / 3600;
+    let cfg = &ctx.cfg.overpay;
+    let away = format!(
+        "{} h to {} away",
+        cfg.exclude_s / 3600,
+        super::util::dur(i64::from(cfg.reference_horizon_s) * 1000)
+    );
     let reference = if own_ref {
-        format!("the median of the account's own {sym} fills more than {hours} h away")
+        format!(
+            "the median of the account's {} own {sym} fills nearest in time, {away}",
+            cfg.reference_fills
+        )
     } else {
         format!(
-            "the first fill of the session at {}, since the account has no other {sym} fills \
-             more than {hours} h away",
+            "the first fill of the session at {}, since the account's own {sym} fills {away} \
+             give no reference",
             first.price
         )
     };
