@@ -1,9 +1,10 @@
 //! `withdrawal-sweep`: funds withdrawn to addresses never used before.
 //!
 //! What: a completed crypto withdrawal to an address not seen in any earlier
-//! completed transfer of the account (uses within the last 30 min, the
-//! multi-coin window, do not count: a thief sweeps several coins to one
-//! fresh address within minutes), taking ≥ 90 % of the coin's holding
+//! completed transfer of the account (earlier withdrawals to it within the
+//! last 30 min, the multi-coin window, do not count: a thief sweeps several
+//! coins to one fresh address within minutes; a deposit from it does),
+//! taking ≥ 90 % of the coin's holding
 //! (amount + fee against the Spot + Funding running balance just before;
 //! where the book does not know the balance, against the coin's known
 //! inflows — deposits, buys, sales into it — and the explanation says so).
@@ -42,6 +43,8 @@ struct Candidate<'a> {
     /// What the share was measured against, in words.
     basis: String,
     sweep: bool,
+    /// First use of the address by an earlier withdrawal of the same run.
+    earlier: Option<TimeMs>,
 }
 
 /// Known inflows of `coin` before `cutoff`: completed deposits, bought as
@@ -74,14 +77,14 @@ fn candidates<'a>(ctx: &'a Ctx) -> Vec<Candidate<'a>> {
     let min = ctx.cfg.withdrawal_sweep.min_share;
     let mut ts: Vec<&Transfer> = ctx.account.transfers.iter().collect();
     ts.sort_by(|a, b| (a.time, &a.origin).cmp(&(b.time, &b.origin)));
-    // first completed use per address; the user's own addresses
-    // (allowlist) count as used from the start
-    let mut first_use: BTreeMap<String, TimeMs> = ctx
+    // per address: first completed use, and whether every use so far was a
+    // withdrawal; the user's own addresses (allowlist) count as used
+    let mut used: BTreeMap<String, (TimeMs, bool)> = ctx
         .cfg
         .allow
         .addresses
         .iter()
-        .map(|a| (norm_addr(a), TimeMs::MIN))
+        .map(|a| (norm_addr(a), (TimeMs::MIN, false)))
         .collect();
     // A sweep empties several coins to one fresh address within minutes: the
     // address is still "never used before" the sweep for every coin of it.
@@ -94,13 +97,15 @@ fn candidates<'a>(ctx: &'a Ctx) -> Vec<Candidate<'a>> {
             .map(norm_addr)
             .filter(|a| !a.is_empty());
         let Some(addr) = addr else { continue };
-        let fresh = first_use
-            .get(&addr)
-            .is_none_or(|&first| t.time.saturating_sub(first) <= run && first != TimeMs::MIN);
+        let prior = used.get(&addr).copied();
+        let fresh =
+            prior.is_none_or(|(first, only_out)| only_out && t.time.saturating_sub(first) <= run);
+        let is_out = t.direction == Direction::Withdrawal;
         if t.completed {
-            first_use.entry(addr).or_insert(t.time);
+            let e = used.entry(addr).or_insert((t.time, true));
+            e.1 &= is_out;
         }
-        if !(fresh && t.completed && !t.fiat && t.direction == Direction::Withdrawal) {
+        if !(fresh && t.completed && !t.fiat && is_out) {
             continue;
         }
         let gross = t.amount + t.fee;
@@ -132,6 +137,7 @@ fn candidates<'a>(ctx: &'a Ctx) -> Vec<Candidate<'a>> {
             share: share_v,
             basis,
             sweep: share_v.is_some_and(|s| s >= min),
+            earlier: prior.map(|(first, _)| first),
         });
     }
     out
@@ -197,9 +203,16 @@ pub fn detect(ctx: &Ctx) -> Vec<Flagged> {
             Some(s) => format!("{} of {}", pct(s), c.basis),
             None => format!("an unknown share ({} is zero)", c.basis),
         };
+        let fresh = match c.earlier {
+            Some(first) => format!(
+                "an address first used {} earlier by a withdrawal of the same run, never before \
+                 it",
+                super::util::dur(t.time - first)
+            ),
+            None => "an address not used before in this account's transfers".to_string(),
+        };
         let mut explanation = format!(
-            "Withdrawal at {} of {} {} (+{} fee) to {addr}, an address not used before in this \
-             account's transfers; it took {took}.",
+            "Withdrawal at {} of {} {} (+{} fee) to {addr}, {fresh}; it took {took}.",
             human(t.time),
             t.amount,
             t.coin,
@@ -316,6 +329,13 @@ mod tests {
             .withdrawal(t(2, 0, 0, 0), "ETH", "5", "0", "bc1new", true)
             .build();
         assert_eq!(sev(&a), vec![(Severity::Low, true)]);
+        // ... nor 10 min after a deposit from it: the user's own wallet
+        let a = AccountBuilder::new("a")
+            .deposit(t(0, 0, 0, 0), "BTC", "1")
+            .deposit_from(t(1, 0, 0, 0), "ETH", "5", "0xmine")
+            .withdrawal(t(1, 0, 10, 0), "ETH", "5", "0", "0xmine", true)
+            .build();
+        assert_eq!(sev(&a), vec![]);
         // a rejected attempt 5 min before: medium, with the attempt as evidence
         let a = AccountBuilder::new("a")
             .deposit(t(0, 0, 0, 0), "BTC", "1")
