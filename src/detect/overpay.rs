@@ -2,9 +2,10 @@
 //!
 //! What: per symbol and trading session (fills with gaps ≤ 1 h), the
 //! reference price of a fill is the median of the 10 own fills in the
-//! symbol nearest in time outside ±6 h and within ±7 d (`reference.rs`: ≥ 5 of them, and
-//! the fill ≥ 3 robust deviations from it); with none (the usual case: a
-//! never-traded token) it is the first fill of the session's first order.
+//! symbol nearest in time outside ±6 h and within ±7 d (`reference.rs`:
+//! ≥ 5 of them, and the fill ≥ 3 robust deviations from it); with none (the
+//! usual case: a never-traded token) it is the first fill of the session's
+//! first order.
 //! Flagged: buys ≥ 20 % above (sells ≥ 20 % below) their reference, or —
 //! the sweep trigger — consecutive buy orders rising in price (sell orders
 //! falling) with a within-order sweep ≥ 5 % or a move ≥ 20 % across them,
