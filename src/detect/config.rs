@@ -40,7 +40,10 @@ pub struct LiquidateConfig {
 pub struct OverpayConfig {
     pub exclude_s: u32,
     pub min_reference_fills: u32,
+    pub reference_fills: u32,
+    pub reference_horizon_s: u32,
     pub min_robust_z: f64,
+    pub medium_deviation: f64,
     pub min_deviation: f64,
     pub min_sweep: f64,
     pub min_rising_orders: u32,
@@ -198,6 +201,25 @@ impl DetectConfig {
         at_least("overpay.min_reference_fills", o.min_reference_fills, 1)?;
         positive("overpay.min_deviation", o.min_deviation)?;
         positive("overpay.min_robust_z", o.min_robust_z)?;
+        if o.reference_horizon_s <= o.exclude_s {
+            return Err(bad(
+                "overpay.reference_horizon_s",
+                &o.reference_horizon_s,
+                "greater than overpay.exclude_s",
+            ));
+        }
+        at_least(
+            "overpay.reference_fills",
+            o.reference_fills,
+            o.min_reference_fills,
+        )?;
+        if o.medium_deviation < o.min_deviation {
+            return Err(bad(
+                "overpay.medium_deviation",
+                &o.medium_deviation,
+                "at least overpay.min_deviation",
+            ));
+        }
         if o.min_deviation >= 1.0 {
             return Err(bad("overpay.min_deviation", &o.min_deviation, "in (0, 1)"));
         }

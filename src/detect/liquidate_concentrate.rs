@@ -6,8 +6,9 @@
 //! buying one symbol. Holding = the Spot running balance in the ledger just
 //! before the asset's first sale in the window; where the ledger has none,
 //! the account's net bought − sold from its fills before; where neither
-//! knows, the share is taken as 1 and the explanation says so. Value = the
-//! quote spent on that symbol.
+//! knows, the share is taken as 1 and the explanation says so. Sales of the
+//! target itself (a dump after the pump) are evidence, not part of the
+//! liquidation. Value = the quote spent on that symbol.
 //! Why: with a trade-only key the thief can only move value through trades:
 //! everything is sold into one quote asset and poured into a thin token
 //! where the thief's own orders wait (DETECTORS.md signatures A and B;
@@ -90,8 +91,24 @@ fn check_window(
     let cfg = &ctx.cfg.liquidate_concentrate;
     let fills = &ctx.account.fills;
     let t1 = t0 + i64::from(cfg.window_s) * 1000;
-    let in_win = slice(fills, sells, t0, t1);
     let buys_in = slice(fills, buys, t0, t1);
+    let mut spent: BTreeMap<&str, Dec> = BTreeMap::new();
+    for f in buys_in.iter().map(|&i| &fills[i]) {
+        *spent.entry(f.symbol.as_str()).or_insert(Dec::ZERO) += f.quote_qty;
+    }
+    // the symbol with the most quote spent; ties go to the first name
+    let (target, amount) = spent
+        .iter()
+        .fold(None::<(&str, Dec)>, |best, (s, v)| match best {
+            Some((_, bv)) if bv >= *v => best,
+            _ => Some((s, *v)),
+        })?;
+    // selling the target back (a dump) is not part of the liquidation that
+    // funded it: it neither counts as an asset sold nor as quote available
+    let in_win: Vec<usize> = slice(fills, sells, t0, t1)
+        .into_iter()
+        .filter(|&i| fills[i].symbol != target)
+        .collect();
     // per asset sold: (qty sold, first sale time)
     let mut sold: BTreeMap<&str, (Dec, TimeMs)> = BTreeMap::new();
     for &i in &in_win {
@@ -125,17 +142,6 @@ fn check_window(
     let held =
         holding_before(&ctx.holdings, q, &["Spot"], trade_cutoff(t0)).map_or(Dec::ZERO, |(h, _)| h);
     let available = received + held;
-    let mut spent: BTreeMap<&str, Dec> = BTreeMap::new();
-    for f in buys_in.iter().map(|&i| &fills[i]) {
-        *spent.entry(f.symbol.as_str()).or_insert(Dec::ZERO) += f.quote_qty;
-    }
-    // the symbol with the most quote spent; ties go to the first name
-    let (target, amount) = spent
-        .iter()
-        .fold(None::<(&str, Dec)>, |best, (s, v)| match best {
-            Some((_, bv)) if bv >= *v => best,
-            _ => Some((s, *v)),
-        })?;
     let conc = amount.div_round(available)?.to_f64();
     if conc < cfg.min_concentration {
         return None;
@@ -145,6 +151,19 @@ fn check_window(
         buys_in
             .iter()
             .map(|&i| &fills[i])
+            .filter(|f| f.symbol == target)
+            .map(fill_evidence),
+    );
+    // the target sold back in the window after it was bought (signature C)
+    let first_buy = buys_in
+        .iter()
+        .map(|&i| &fills[i])
+        .find(|f| f.symbol == target)
+        .map_or(t0, |f| f.time);
+    evidence.extend(
+        slice(fills, sells, first_buy, t1)
+            .into_iter()
+            .map(|i| &fills[i])
             .filter(|f| f.symbol == target)
             .map(fill_evidence),
     );
@@ -273,6 +292,35 @@ mod tests {
         assert!(f
             .explanation
             .contains("3 assets (ADA, BNB, ETH) were sold into USDT, a median 100 %"));
+    }
+
+    #[test]
+    fn dumping_the_target_back_is_evidence_not_liquidation() {
+        // the same attack, then XYZ sold back far lower at 10:01:30: the
+        // dump is neither a fourth asset sold nor quote available (else
+        // 7050 / (7600 + 0.5 * 3000) = 0.77 would miss the 0.8 threshold)
+        let a = AccountBuilder::new("a")
+            .deposit(t(0, 0, 0, 0), "ETH", "2")
+            .deposit(t(0, 0, 0, 0), "BNB", "10")
+            .deposit(t(0, 0, 0, 0), "ADA", "1000")
+            .deposit(t(0, 0, 0, 0), "USDT", "100")
+            .fill(t(20, 10, 0, 0), "ETH/USDT", "SELL", "2000", "2")
+            .fill(t(20, 10, 0, 1), "BNB/USDT", "SELL", "300", "10")
+            .fill(t(20, 10, 0, 2), "ADA/USDT", "SELL", "0.5", "1000")
+            .fill(t(20, 10, 1, 0), "XYZ/USDT", "BUY", "2", "3000")
+            .fill(t(20, 10, 1, 0), "XYZ/USDT", "BUY", "2.1", "500")
+            .fill(t(20, 10, 1, 30), "XYZ/USDT", "SELL", "0.5", "3000")
+            .build();
+        let cfg = DetectConfig::default();
+        let found = detect(&Ctx::new(&a, &cfg));
+        assert_eq!(found.len(), 1);
+        let f = &found[0].finding;
+        let s = f.statistic.as_ref().unwrap();
+        assert!((s.value.unwrap() - 7050.0 / 7600.0).abs() < 1e-12);
+        assert!(f.explanation.contains("3 assets (ADA, BNB, ETH)"));
+        // 3 sells + 2 buys + the dump
+        assert_eq!(f.evidence.len(), 6);
+        assert_eq!(f.end, t(20, 10, 1, 30));
     }
 
     #[test]

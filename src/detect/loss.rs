@@ -2,7 +2,9 @@
 //!
 //! What: per quote asset, the quote spent buying the incident's target
 //! symbols (those value was poured into) within the incident window, minus
-//! the quote recovered by selling them from the window's start on; plus
+//! the quote recovered by selling them from the window's start on (never
+//! below zero per symbol: more recovered than spent means the sales came
+//! from earlier holdings, not a gain of the incident); plus
 //! every coin (amount + fee) withdrawn by a sweep joined to the incident.
 //! A target position still held is listed as unpriced (no market data).
 //! Each part is converted to the reference asset (USDT) only through the
@@ -86,7 +88,11 @@ pub fn estimate(ctx: &Ctx, found: &[Flagged], incidents: &[Incident]) -> LossEst
             if quote.is_empty() {
                 continue;
             }
-            *inc_parts.entry(quote.clone()).or_insert(Dec::ZERO) += spent - recovered;
+            // a symbol that returned more than was spent on it in the
+            // window was sold from earlier holdings: no loss, and no gain
+            // to offset the others with
+            *inc_parts.entry(quote.clone()).or_insert(Dec::ZERO) +=
+                (spent - recovered).max(Dec::ZERO);
             parts_txt.push(format!(
                 "{}: {} {quote} spent buying {sym} minus {} {quote} recovered selling it",
                 inc.id,

@@ -20,6 +20,7 @@ pub mod loss;
 pub mod orders;
 pub mod overpay;
 pub mod prices;
+pub mod reference;
 pub mod round_trip;
 pub mod rules;
 pub mod self_trade;

@@ -1,13 +1,18 @@
 //! `overpay`: buying far above (selling far below) the account's own prices.
 //!
 //! What: per symbol and trading session (fills with gaps ≤ 1 h), the
-//! reference price of a fill is the median of the account's own fills in the
-//! symbol outside ±6 h; with none (the usual case: a never-traded token) it
-//! is the first fill of the session's first order. Flagged: buys ≥ 20 %
-//! above (sells ≥ 20 % below) their reference, or — the sweep trigger — a
-//! within-order sweep ≥ 5 % together with prices rising across consecutive
-//! buy orders (falling across sell orders), which flags every buy above
-//! (sell below) the reference. Value = Σ (price − reference) × qty over the
+//! reference price of a fill is the median of the 10 own fills in the
+//! symbol nearest in time outside ±6 h and within ±7 d (`reference.rs`:
+//! ≥ 5 of them, and the fill ≥ 3 robust deviations from it); with none (the
+//! usual case: a never-traded token) it is the first fill of the session's
+//! first order.
+//! Flagged: buys ≥ 20 % above (sells ≥ 20 % below) their reference, or —
+//! the sweep trigger — consecutive buy orders rising in price (sell orders
+//! falling) with a within-order sweep ≥ 5 % or a move ≥ 20 % across them,
+//! which flags every buy above (sell below) the reference. `medium` with a
+//! sweep or a deviation ≥ 50 % from the account's own prices; else `low`
+//! (a lone price signal in a moving market; a burst next to it still makes
+//! the incident high). Value = Σ (price − reference) × qty over the
 //! flagged buys plus Σ (reference − price) × qty over the flagged sells, in
 //! the quote asset, exact.
 //! Why: the thief's profit is the victim's overpayment into the thief's own
@@ -15,16 +20,19 @@
 //! False positives: volatile coins, new listings, de-pegs; a large market
 //! order on a thin book.
 
+use super::config::OverpayConfig;
 use super::ctx::Ctx;
 use super::finding::Severity;
 use super::orders::{rebuild, OrderView};
+use super::reference::{log_deviations, nearest_medians, session_scale, sessions, Span};
 use super::util::{amt, fill_evidence, finding, pct, ratio_dec, stat, Flagged};
 use crate::decimal::Dec;
-use crate::model::{Fill, Side, TimeMs};
+use crate::model::{Side, TimeMs};
 use crate::timefmt::human;
 use std::collections::BTreeMap;
 
 pub fn detect(ctx: &Ctx) -> Vec<Flagged> {
+    let cfg = &ctx.cfg.overpay;
     let fills = &ctx.account.fills;
     let mut by_symbol: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     // fills without a positive price and quantity cannot carry a price signal
@@ -33,161 +41,103 @@ pub fn detect(ctx: &Ctx) -> Vec<Flagged> {
             by_symbol.entry(f.symbol.as_str()).or_default().push(i);
         }
     }
+    let exclude = i64::from(cfg.exclude_s) * 1000;
+    let gap = i64::from(cfg.session_gap_s) * 1000;
     let mut out = Vec::new();
     for idx in by_symbol.values_mut() {
         idx.sort_by(|&a, &b| {
             (fills[a].time, &fills[a].origin).cmp(&(fills[b].time, &fills[b].origin))
         });
-        let exclude = i64::from(ctx.cfg.overpay.exclude_s) * 1000;
-        let min_ref = ctx.cfg.overpay.min_reference_fills as usize;
-        let mut refs = outside_medians(fills, idx, exclude, min_ref);
-        // Robust z of the log price: a reference only counts where the fill
-        // stands ≥ min_robust_z robust deviations from it (a history spanning
-        // years of a moving market has a wide spread, a stable one a narrow one).
-        let scale = log_price_scale(fills, idx);
-        for (k, &i) in idx.iter().enumerate() {
-            if let Some(r) = refs[k] {
-                let z = (fills[i].price.to_f64() / r.to_f64()).ln().abs() / scale;
-                if z.is_nan() || z < ctx.cfg.overpay.min_robust_z {
-                    refs[k] = None;
-                }
+        let mut refs = nearest_medians(
+            fills,
+            idx,
+            Span {
+                exclude,
+                horizon: i64::from(cfg.reference_horizon_s) * 1000,
+            },
+            cfg.reference_fills as usize,
+            cfg.min_reference_fills as usize,
+        );
+        // Robust z of the log deviation: a reference only counts where the
+        // fill stands ≥ min_robust_z robust deviations (over the account's
+        // sessions) from it; a sparse or volatile history has a wide spread.
+        let devs = log_deviations(fills, idx, &refs);
+        let bounds = sessions(fills, idx, gap);
+        let scale = session_scale(&devs, &bounds).unwrap_or(f64::NAN);
+        for (r, d) in refs.iter_mut().zip(&devs) {
+            let z = d.map_or(f64::NAN, |d| d.abs() / scale);
+            if z.is_nan() || z < cfg.min_robust_z {
+                *r = None;
             }
         }
-        let gap = i64::from(ctx.cfg.overpay.session_gap_s) * 1000;
-        let mut s = 0;
-        while s < idx.len() {
-            let mut e = s + 1;
-            while e < idx.len() && fills[idx[e]].time - fills[idx[e - 1]].time <= gap {
-                e += 1;
-            }
+        for (s, e) in bounds {
             out.extend(session(ctx, &idx[s..e], &refs[s..e]));
-            s = e;
         }
     }
     out
 }
 
-/// 1.4826 × the median absolute deviation of ln(price) over the fills
-/// (the robust standard deviation; 0 when all prices are equal).
-fn log_price_scale(fills: &[Fill], idx: &[usize]) -> f64 {
-    let mut logs: Vec<f64> = idx.iter().map(|&i| fills[i].price.to_f64().ln()).collect();
-    let med = median_f64(&mut logs);
-    let mut dev: Vec<f64> = logs.iter().map(|l| (l - med).abs()).collect();
-    1.4826 * median_f64(&mut dev)
+/// The price path of one side's orders in a session.
+#[derive(Clone, Copy, Debug, Default)]
+struct Run {
+    /// Longest run of consecutive orders whose VWAP moves strictly in the
+    /// side's direction (up for buys, down for sells).
+    len: usize,
+    /// Largest move from the first to the last VWAP of a run of at least
+    /// min_rising_orders orders, as a share.
+    moved: f64,
+    /// Largest within-order sweep.
+    sweep: f64,
+    /// The run together with a sweep ≥ min_sweep: the thin-book signature.
+    swept: bool,
+    /// The run with a sweep or a move ≥ min_deviation: fills beyond the
+    /// session's first fill count.
+    trigger: bool,
 }
 
-fn median_f64(v: &mut [f64]) -> f64 {
-    if v.is_empty() {
-        return 0.0;
-    }
-    v.sort_by(f64::total_cmp);
-    let n = v.len();
-    if n % 2 == 1 {
-        v[n / 2]
-    } else {
-        (v[n / 2 - 1] + v[n / 2]) / 2.0
-    }
-}
-
-/// For fills `idx` (time order), the median price of the other fills more
-/// than `exclude` ms away, via a Fenwick tree over price ranks.
-pub fn outside_medians(
-    fills: &[Fill],
-    idx: &[usize],
-    exclude: i64,
-    min_count: usize,
-) -> Vec<Option<Dec>> {
-    let n = idx.len();
-    let mut by_price: Vec<usize> = (0..n).collect();
-    by_price.sort_by(|&a, &b| (fills[idx[a]].price, a).cmp(&(fills[idx[b]].price, b)));
-    let mut rank = vec![0; n];
-    for (r, &p) in by_price.iter().enumerate() {
-        rank[p] = r;
-    }
-    let mut bit = Fenwick::new(n);
-    for r in 0..n {
-        bit.add(r, 1);
-    }
-    let time = |p: usize| fills[idx[p]].time;
-    let (mut lo, mut hi) = (0, 0); // positions [lo, hi) are excluded
-    let mut out = Vec::with_capacity(n);
-    for p in 0..n {
-        while hi < n && time(hi) <= time(p) + exclude {
-            if hi >= lo {
-                bit.add(rank[hi], -1);
-            }
-            hi += 1;
-        }
-        while lo < n && time(lo) < time(p) - exclude {
-            if lo < hi {
-                bit.add(rank[lo], 1);
-            }
-            lo += 1;
-        }
-        let c = n - (hi - lo);
-        let price_at = |k: usize| fills[idx[by_price[bit.kth(k)]]].price;
-        out.push(match c {
-            _ if c == 0 || c < min_count => None,
-            _ if c % 2 == 1 => Some(price_at(c.div_ceil(2))),
-            _ => (price_at(c / 2) + price_at(c / 2 + 1)).div_round(Dec::from_int(2)),
-        });
-    }
-    out
-}
-
-/// Counts per rank; `kth(k)` finds the rank holding the k-th (1-based) item.
-struct Fenwick {
-    tree: Vec<i64>,
-}
-
-impl Fenwick {
-    fn new(n: usize) -> Fenwick {
-        Fenwick {
-            tree: vec![0; n + 1],
-        }
-    }
-    fn add(&mut self, i: usize, v: i64) {
-        let mut i = i + 1;
-        while i < self.tree.len() {
-            self.tree[i] += v;
-            i += i & i.wrapping_neg();
-        }
-    }
-    fn kth(&self, k: usize) -> usize {
-        let n = self.tree.len() - 1;
-        let mut pos = 0;
-        let mut rem = k as i64;
-        let mut step = n.next_power_of_two();
-        while step > 0 {
-            if pos + step <= n && self.tree[pos + step] < rem {
-                pos += step;
-                rem -= self.tree[pos];
-            }
-            step /= 2;
-        }
-        pos.min(n.saturating_sub(1))
-    }
-}
-
-/// Longest run of consecutive orders whose VWAP moves strictly in the
-/// side's direction (up for buys, down for sells), and the largest sweep.
-fn run_and_sweep(orders: &[OrderView], side: Side) -> (usize, f64) {
+fn price_run(orders: &[OrderView], side: Side, cfg: &OverpayConfig) -> Run {
     let v: Vec<&OrderView> = orders.iter().filter(|o| o.side == side).collect();
-    let mut best = usize::from(!v.is_empty());
-    let mut cur = best;
-    for w in v.windows(2) {
-        let moved = match (w[0].vwap, w[1].vwap) {
+    let move_of = |a: Dec, b: Dec| {
+        let r = b.to_f64() / a.to_f64();
+        match side {
+            Side::Buy => r - 1.0,
+            Side::Sell => 1.0 - r,
+        }
+    };
+    let (mut len, mut moved) = (usize::from(!v.is_empty()), 0.0);
+    let mut cur_start = 0;
+    for k in 1..v.len() {
+        let up = match (v[k - 1].vwap, v[k].vwap) {
             (Some(a), Some(b)) => (side == Side::Buy && b > a) || (side == Side::Sell && b < a),
             _ => false,
         };
-        cur = if moved { cur + 1 } else { 1 };
-        best = best.max(cur);
+        if !up {
+            cur_start = k;
+            continue;
+        }
+        let n = k - cur_start + 1;
+        let m = match (v[cur_start].vwap, v[k].vwap) {
+            (Some(a), Some(b)) => move_of(a, b),
+            _ => 0.0,
+        };
+        len = len.max(n);
+        if n >= cfg.min_rising_orders as usize {
+            moved = f64::max(moved, m);
+        }
     }
     let sweep = v
         .iter()
         .filter_map(|o| o.sweep.map(|s| s.to_f64()))
         .fold(0.0, f64::max);
-    (best, sweep)
+    let long = len >= cfg.min_rising_orders as usize;
+    let swept = long && sweep >= cfg.min_sweep;
+    Run {
+        len,
+        moved,
+        sweep,
+        swept,
+        trigger: swept || (long && moved >= cfg.min_deviation),
+    }
 }
 
 fn session(ctx: &Ctx, idx: &[usize], refs: &[Option<Dec>]) -> Option<Flagged> {
@@ -196,11 +146,8 @@ fn session(ctx: &Ctx, idx: &[usize], refs: &[Option<Dec>]) -> Option<Flagged> {
     let first = &fills[*idx.first()?];
     let fallback = first.price;
     let orders = rebuild(fills, idx);
-    let (buy_run, buy_sweep) = run_and_sweep(&orders, Side::Buy);
-    let (sell_run, sell_sweep) = run_and_sweep(&orders, Side::Sell);
-    let min_run = cfg.min_rising_orders as usize;
-    let buy_trigger = buy_run >= min_run && buy_sweep >= cfg.min_sweep;
-    let sell_trigger = sell_run >= min_run && sell_sweep >= cfg.min_sweep;
+    let buy = price_run(&orders, Side::Buy, cfg);
+    let sell = price_run(&orders, Side::Sell, cfg);
     let up = Dec::ONE + ratio_dec(cfg.min_deviation);
     let down = Dec::ONE - ratio_dec(cfg.min_deviation);
     let mut flagged: Vec<(usize, Dec)> = Vec::new(); // (fill, reference)
@@ -219,8 +166,8 @@ fn session(ctx: &Ctx, idx: &[usize], refs: &[Option<Dec>]) -> Option<Flagged> {
         }
         let r = refs[k].unwrap_or(fallback);
         let swept = match f.side {
-            Side::Buy => buy_trigger && f.price > r,
-            Side::Sell => sell_trigger && f.price < r,
+            Side::Buy => buy.trigger && f.price > r,
+            Side::Sell => sell.trigger && f.price < r,
         };
         if swept {
             flagged.push((i, r));
@@ -241,12 +188,28 @@ fn session(ctx: &Ctx, idx: &[usize], refs: &[Option<Dec>]) -> Option<Flagged> {
         .sum();
     let statistic = match max_dev {
         Some(d) => stat("deviation_from_reference", d, Some(cfg.min_deviation), None),
-        None => stat(
+        None if buy.sweep.max(sell.sweep) >= cfg.min_sweep => stat(
             "within_order_sweep",
-            buy_sweep.max(sell_sweep),
+            buy.sweep.max(sell.sweep),
             Some(cfg.min_sweep),
             None,
         ),
+        None => stat(
+            "move_across_orders",
+            buy.moved.max(sell.moved),
+            Some(cfg.min_deviation),
+            None,
+        ),
+    };
+    // Alone, one price signal is `medium` only when it is the thin-book
+    // signature (consecutive orders sweeping the book) or extreme against
+    // the account's own prices; else `low` (a burst next to it still makes
+    // the incident high).
+    let severity = if buy.swept || sell.swept || max_dev.is_some_and(|d| d >= cfg.medium_deviation)
+    {
+        Severity::Medium
+    } else {
+        Severity::Low
     };
     let evidence = flagged
         .iter()
@@ -254,7 +217,7 @@ fn session(ctx: &Ctx, idx: &[usize], refs: &[Option<Dec>]) -> Option<Flagged> {
         .collect();
     let mut f = finding(
         "overpay",
-        Severity::Medium,
+        severity,
         &ctx.account.id,
         evidence,
         Some((first.quote.clone(), value)),
@@ -270,13 +233,25 @@ fn session(ctx: &Ctx, idx: &[usize], refs: &[Option<Dec>]) -> Option<Flagged> {
         refs,
         &flagged,
         value,
-        (buy_trigger, buy_run, buy_sweep),
-        (sell_trigger, sell_run, sell_sweep),
+        (buy, sell),
         (f.start, f.end),
     );
+    if severity == Severity::Low {
+        f.explanation.push_str(&format!(
+            " Low on its own: no order swept {} of the book and no fill was {} above \
+             (below) the account's own prices.",
+            pct(cfg.min_sweep),
+            pct(cfg.medium_deviation)
+        ));
+    }
     Some(Flagged {
         finding: f,
-        targets: vec![first.symbol.clone()],
+        // value was poured into the symbol only where buys were flagged
+        targets: if flagged.iter().any(|&(i, _)| fills[i].side == Side::Buy) {
+            vec![first.symbol.clone()]
+        } else {
+            Vec::new()
+        },
         sweep: false,
     })
 }
@@ -288,8 +263,7 @@ fn explain(
     refs: &[Option<Dec>],
     flagged: &[(usize, Dec)],
     value: Dec,
-    buy: (bool, usize, f64),
-    sell: (bool, usize, f64),
+    (buy, sell): (Run, Run),
     (start, end): (TimeMs, TimeMs),
 ) -> String {
     let fills = &ctx.account.fills;
@@ -301,13 +275,21 @@ fn explain(
         .count();
     let n_sell = flagged.len() - n_buy;
     let own_ref = refs.iter().any(|r| r.is_some());
-    let hours = ctx.cfg.overpay.exclude_s / 3600;
+    let cfg = &ctx.cfg.overpay;
+    let away = format!(
+        "{} h to {} away",
+        cfg.exclude_s / 3600,
+        super::util::dur(i64::from(cfg.reference_horizon_s) * 1000)
+    );
     let reference = if own_ref {
-        format!("the median of the account's own {sym} fills more than {hours} h away")
+        format!(
+            "the median of the account's {} own {sym} fills nearest in time, {away}",
+            cfg.reference_fills
+        )
     } else {
         format!(
-            "the first fill of the session at {}, since the account has no other {sym} fills \
-             more than {hours} h away",
+            "the first fill of the session at {}, since the account's own {sym} fills {away} \
+             give no reference",
             first.price
         )
     };
@@ -322,19 +304,19 @@ fn explain(
         human(end),
         pct(worst),
     );
-    if buy.0 {
+    for (run, side, verb) in [(buy, "buy", "rose"), (sell, "sell", "fell")] {
+        if !run.trigger {
+            continue;
+        }
         s.push_str(&format!(
-            " One buy order swept {} of the book and {} consecutive buy orders rose in price.",
-            pct(buy.2),
-            buy.1
+            " {} consecutive {side} orders {verb} in price, {} from the first to the last",
+            run.len,
+            pct(run.moved)
         ));
-    }
-    if sell.0 {
-        s.push_str(&format!(
-            " One sell order swept {} of the book and {} consecutive sell orders fell in price.",
-            pct(sell.2),
-            sell.1
-        ));
+        if run.swept {
+            s.push_str(&format!(", and one swept {} of the book", pct(run.sweep)));
+        }
+        s.push('.');
     }
     s.push_str(&format!(" Overpayment: {} {q}.", amt(value)));
     s
@@ -345,40 +327,6 @@ mod tests {
     use super::*;
     use crate::detect::config::DetectConfig;
     use crate::detect::testkit::{d, t, AccountBuilder};
-
-    #[test]
-    fn outside_medians_exclude_six_hours() {
-        // fills at 0, 1, 10, 20, 30 h priced 1, 2, 3, 4, 5
-        let a = AccountBuilder::new("a")
-            .fill(t(0, 0, 0, 0), "X/U", "BUY", "1", "1")
-            .fill(t(0, 1, 0, 0), "X/U", "BUY", "2", "1")
-            .fill(t(0, 10, 0, 0), "X/U", "BUY", "3", "1")
-            .fill(t(0, 20, 0, 0), "X/U", "BUY", "4", "1")
-            .fill(t(1, 6, 0, 0), "X/U", "BUY", "5", "1")
-            .build();
-        let idx: Vec<usize> = (0..5).collect();
-        let m = outside_medians(&a.fills, &idx, 6 * 3_600_000, 1);
-        // 0 h: others beyond 6 h are {3, 4, 5} -> 4
-        // 1 h: {3, 4, 5} -> 4
-        // 10 h: {1, 2, 4, 5} -> (2 + 4) / 2 = 3
-        // 20 h: {1, 2, 3, 5} -> (2 + 3) / 2 = 2.5
-        // 30 h: {1, 2, 3, 4} -> 2.5
-        assert_eq!(
-            m,
-            vec![
-                Some(d("4")),
-                Some(d("4")),
-                Some(d("3")),
-                Some(d("2.5")),
-                Some(d("2.5"))
-            ]
-        );
-        // a lone fill has no reference
-        assert_eq!(
-            outside_medians(&a.fills, &[2], 6 * 3_600_000, 1),
-            vec![None]
-        );
-    }
 
     #[test]
     fn years_of_monthly_buys_in_a_moving_market_are_not_overpayment() {
@@ -419,8 +367,9 @@ mod tests {
         for day in 0..5 {
             b = b.fill(t(day, 12, 0, 0), "BTC/USDT", "BUY", "100", "1");
         }
+        // six days later, within the 7-day reference horizon
         let a = b
-            .fill(t(10, 12, 0, 0), "BTC/USDT", "BUY", "130", "2")
+            .fill(t(6, 12, 0, 0), "BTC/USDT", "BUY", "130", "2")
             .build();
         let cfg = DetectConfig::default();
         let found = detect(&Ctx::new(&a, &cfg));
@@ -432,7 +381,10 @@ mod tests {
         assert_eq!(s.name, "deviation_from_reference");
         assert!((s.value.unwrap() - 0.3).abs() < 1e-12);
         assert_eq!(f.evidence.len(), 1);
-        assert_eq!(f.start, t(10, 12, 0, 0));
+        assert_eq!(f.start, t(6, 12, 0, 0));
+        // alone and 30 % (< 50 %) above: low
+        assert_eq!(f.severity, Severity::Low);
+        assert_eq!(found[0].targets, vec!["BTCUSDT".to_string()]);
     }
 
     #[test]
@@ -475,5 +427,54 @@ mod tests {
             .build();
         let cfg = DetectConfig::default();
         assert!(detect(&Ctx::new(&a, &cfg)).is_empty());
+    }
+
+    #[test]
+    fn extreme_deviation_is_medium_and_a_lone_sell_has_no_target() {
+        let history = || {
+            let mut b = AccountBuilder::new("a");
+            for day in 0..5 {
+                b = b.fill(t(day, 12, 0, 0), "BTC/USDT", "BUY", "100", "1");
+            }
+            b
+        };
+        // 60 % above the account's own price: medium on its own
+        let a = history()
+            .fill(t(6, 12, 0, 0), "BTC/USDT", "BUY", "160", "1")
+            .build();
+        let cfg = DetectConfig::default();
+        let found = detect(&Ctx::new(&a, &cfg));
+        assert_eq!(found[0].finding.severity, Severity::Medium);
+        // a sale 30 % below: flagged (low), but nothing was poured into BTC
+        let a = history()
+            .fill(t(6, 12, 0, 0), "BTC/USDT", "SELL", "70", "1")
+            .build();
+        let found = detect(&Ctx::new(&a, &cfg));
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].finding.severity, Severity::Low);
+        assert!(found[0].targets.is_empty());
+    }
+
+    #[test]
+    fn a_steep_rise_across_orders_without_a_sweep_is_low() {
+        // single-fill orders rising 1.00 -> 1.10 -> 1.25: a 25 % move
+        // across three orders flags the buys above the first fill, but no
+        // order swept the book: low alone
+        let a = AccountBuilder::new("a")
+            .fill(t(0, 10, 0, 0), "XYZ/USDT", "BUY", "1.00", "100")
+            .fill(t(0, 10, 0, 20), "XYZ/USDT", "BUY", "1.10", "100")
+            .fill(t(0, 10, 0, 40), "XYZ/USDT", "BUY", "1.25", "100")
+            .build();
+        let cfg = DetectConfig::default();
+        let found = detect(&Ctx::new(&a, &cfg));
+        assert_eq!(found.len(), 1);
+        let f = &found[0].finding;
+        // (0.10 + 0.25) * 100 = 35
+        assert_eq!(f.value, Some(("USDT".to_string(), d("35"))));
+        assert_eq!(f.severity, Severity::Low);
+        assert_eq!(f.statistic.as_ref().unwrap().name, "move_across_orders");
+        assert!(f
+            .explanation
+            .contains("3 consecutive buy orders rose in price, 25 %"));
     }
 }

@@ -142,6 +142,15 @@ impl AccountBuilder {
         self
     }
 
+    /// A completed deposit sent from `address`.
+    pub fn deposit_from(self, time: TimeMs, coin: &str, amount: &str, address: &str) -> Self {
+        let mut b = self.deposit(time, coin, amount);
+        if let Some(t) = b.acc.transfers.last_mut() {
+            t.address = Some(address.into());
+        }
+        b
+    }
+
     #[allow(clippy::too_many_arguments)]
     pub fn withdrawal(
         mut self,

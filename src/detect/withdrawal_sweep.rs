@@ -1,7 +1,10 @@
 //! `withdrawal-sweep`: funds withdrawn to addresses never used before.
 //!
 //! What: a completed crypto withdrawal to an address not seen in any earlier
-//! completed transfer of the account, taking ≥ 90 % of the coin's holding
+//! completed transfer of the account (earlier withdrawals to it within the
+//! last 30 min, the multi-coin window, do not count: a thief sweeps several
+//! coins to one fresh address within minutes; a deposit from it does),
+//! taking ≥ 90 % of the coin's holding
 //! (amount + fee against the Spot + Funding running balance just before;
 //! where the book does not know the balance, against the coin's known
 //! inflows — deposits, buys, sales into it — and the explanation says so).
@@ -20,7 +23,7 @@ use super::util::{amt, finding, pct, share, stat, transfer_evidence, Flagged};
 use crate::decimal::Dec;
 use crate::model::{Direction, Side, TimeMs, Transfer};
 use crate::timefmt::human;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Addresses compare case-insensitively for hex (0x…) addresses only.
 fn norm_addr(a: &str) -> String {
@@ -40,6 +43,8 @@ struct Candidate<'a> {
     /// What the share was measured against, in words.
     basis: String,
     sweep: bool,
+    /// First use of the address by an earlier withdrawal of the same run.
+    earlier: Option<TimeMs>,
 }
 
 /// Known inflows of `coin` before `cutoff`: completed deposits, bought as
@@ -72,14 +77,18 @@ fn candidates<'a>(ctx: &'a Ctx) -> Vec<Candidate<'a>> {
     let min = ctx.cfg.withdrawal_sweep.min_share;
     let mut ts: Vec<&Transfer> = ctx.account.transfers.iter().collect();
     ts.sort_by(|a, b| (a.time, &a.origin).cmp(&(b.time, &b.origin)));
-    // the user's own addresses (allowlist) count as seen from the start
-    let mut seen: BTreeSet<String> = ctx
+    // per address: first completed use, and whether every use so far was a
+    // withdrawal; the user's own addresses (allowlist) count as used
+    let mut used: BTreeMap<String, (TimeMs, bool)> = ctx
         .cfg
         .allow
         .addresses
         .iter()
-        .map(|a| norm_addr(a))
+        .map(|a| (norm_addr(a), (TimeMs::MIN, false)))
         .collect();
+    // A sweep empties several coins to one fresh address within minutes: the
+    // address is still "never used before" the sweep for every coin of it.
+    let run = i64::from(ctx.cfg.withdrawal_sweep.multi_coin_window_s) * 1000;
     let mut out = Vec::new();
     for t in ts {
         let addr = t
@@ -88,11 +97,15 @@ fn candidates<'a>(ctx: &'a Ctx) -> Vec<Candidate<'a>> {
             .map(norm_addr)
             .filter(|a| !a.is_empty());
         let Some(addr) = addr else { continue };
-        let fresh = !seen.contains(&addr);
+        let prior = used.get(&addr).copied();
+        let fresh =
+            prior.is_none_or(|(first, only_out)| only_out && t.time.saturating_sub(first) <= run);
+        let is_out = t.direction == Direction::Withdrawal;
         if t.completed {
-            seen.insert(addr);
+            let e = used.entry(addr).or_insert((t.time, true));
+            e.1 &= is_out;
         }
-        if !(fresh && t.completed && !t.fiat && t.direction == Direction::Withdrawal) {
+        if !(fresh && t.completed && !t.fiat && is_out) {
             continue;
         }
         let gross = t.amount + t.fee;
@@ -124,6 +137,7 @@ fn candidates<'a>(ctx: &'a Ctx) -> Vec<Candidate<'a>> {
             share: share_v,
             basis,
             sweep: share_v.is_some_and(|s| s >= min),
+            earlier: prior.map(|(first, _)| first),
         });
     }
     out
@@ -189,9 +203,16 @@ pub fn detect(ctx: &Ctx) -> Vec<Flagged> {
             Some(s) => format!("{} of {}", pct(s), c.basis),
             None => format!("an unknown share ({} is zero)", c.basis),
         };
+        let fresh = match c.earlier {
+            Some(first) => format!(
+                "an address first used {} earlier by a withdrawal of the same run, never before \
+                 it",
+                super::util::dur(t.time - first)
+            ),
+            None => "an address not used before in this account's transfers".to_string(),
+        };
         let mut explanation = format!(
-            "Withdrawal at {} of {} {} (+{} fee) to {addr}, an address not used before in this \
-             account's transfers; it took {took}.",
+            "Withdrawal at {} of {} {} (+{} fee) to {addr}, {fresh}; it took {took}.",
             human(t.time),
             t.amount,
             t.coin,
@@ -288,6 +309,33 @@ mod tests {
             sev(&a),
             vec![(Severity::Medium, true), (Severity::Medium, true)]
         );
+        // two coins swept to one fresh address 10 min apart: the address
+        // is still new for the second coin, both medium
+        let a = AccountBuilder::new("a")
+            .deposit(t(0, 0, 0, 0), "BTC", "1")
+            .deposit(t(0, 0, 0, 0), "ETH", "5")
+            .withdrawal(t(1, 0, 0, 0), "BTC", "1", "0", "bc1new", true)
+            .withdrawal(t(1, 0, 10, 0), "ETH", "5", "0", "bc1new", true)
+            .build();
+        assert_eq!(
+            sev(&a),
+            vec![(Severity::Medium, true), (Severity::Medium, true)]
+        );
+        // ... but not a day later: that address was used before
+        let a = AccountBuilder::new("a")
+            .deposit(t(0, 0, 0, 0), "BTC", "1")
+            .deposit(t(0, 0, 0, 0), "ETH", "5")
+            .withdrawal(t(1, 0, 0, 0), "BTC", "1", "0", "bc1new", true)
+            .withdrawal(t(2, 0, 0, 0), "ETH", "5", "0", "bc1new", true)
+            .build();
+        assert_eq!(sev(&a), vec![(Severity::Low, true)]);
+        // ... nor 10 min after a deposit from it: the user's own wallet
+        let a = AccountBuilder::new("a")
+            .deposit(t(0, 0, 0, 0), "BTC", "1")
+            .deposit_from(t(1, 0, 0, 0), "ETH", "5", "0xmine")
+            .withdrawal(t(1, 0, 10, 0), "ETH", "5", "0", "0xmine", true)
+            .build();
+        assert_eq!(sev(&a), vec![]);
         // a rejected attempt 5 min before: medium, with the attempt as evidence
         let a = AccountBuilder::new("a")
             .deposit(t(0, 0, 0, 0), "BTC", "1")

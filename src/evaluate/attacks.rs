@@ -259,16 +259,25 @@ pub fn sweep(b: &mut Builder, rng: &mut Rng, t: TimeMs) -> TruthIncident {
     b.attacking = true;
     let mut t = t;
     let addr = format!("bc1q{:012x}", rng.next_u64() >> 16);
+    // (amount, fee) of a withdrawal emptying the coin, at 6 decimals
+    let whole = |held: Dec| {
+        let fee = floor_dp(held.mul_round(Dec::parse("0.0005").unwrap_or(Dec::ZERO)), 6);
+        (floor_dp(held - fee, 6), fee)
+    };
+    // only coins that can be taken (≥ 95 %) at the withdrawal precision: a
+    // dust remainder left by the liquidation (0.0000015 BTC) cannot be
     let coins: Vec<String> = [QUOTE, "BTC", "ETH", "BNB", "SOL"]
         .iter()
         .map(|s| s.to_string())
-        .filter(|c| b.held(c).to_f64() > 0.0)
+        .filter(|c| {
+            let held = b.held(c);
+            let (amount, fee) = whole(held);
+            amount.is_positive() && (amount + fee).to_f64() >= 0.95 * held.to_f64()
+        })
         .take(rng.range(2, 3) as usize)
         .collect();
     for c in coins {
-        let held = b.held(&c);
-        let fee = floor_dp(held.mul_round(Dec::parse("0.0005").unwrap_or(Dec::ZERO)), 6);
-        let amount = floor_dp(held - fee, 6);
+        let (amount, fee) = whole(b.held(&c));
         if amount.is_positive() {
             let tx = b.transfer(t, Direction::Withdrawal, &c, amount, fee, &addr, true);
             fl.txids.insert(tx);

@@ -41,13 +41,13 @@ pub struct Flows {
     pub bought: Vec<Leg>,
 }
 
-/// Legs keyed by asset (sold) or symbol (bought).
-type LegsByAsset = BTreeMap<String, Leg>;
+/// Legs sold and bought, per asset.
+type SoldBought = (BTreeMap<String, Leg>, BTreeMap<String, Leg>);
 
 /// The flows of every liquidate-concentrate finding, merged per quote asset
 /// (fills where the finding has fills, else its orders).
 pub fn flows(a: &Analysis) -> Vec<Flows> {
-    let mut by_quote: BTreeMap<String, (LegsByAsset, LegsByAsset)> = BTreeMap::new();
+    let mut by_quote: BTreeMap<String, SoldBought> = BTreeMap::new();
     for f in a
         .detection
         .findings
