@@ -84,3 +84,27 @@ fn slash_pairs_are_the_plain_symbol_and_totals_are_checked() {
     assert_eq!(w[0].row, Some(3));
     assert!(w[0].message.starts_with("1 row(s)"), "{}", w[0].message);
 }
+
+#[test]
+fn order_ids_rounded_by_a_spreadsheet_are_flagged() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("Binance-Spot-Order-History-2025.csv");
+    std::fs::write(
+        &p,
+        "Date(UTC),OrderNo,Pair,Type,Side,Order Price,Order Amount,Time,Executed,Average Price,Trading total,Status\n\
+         2025-03-11 03:36:18,426715414,ZEPHYUSDT,MARKET,BUY,0,238.3ZEPHY,2025-03-11 03:36:18,238.3ZEPHY,17.5,4170.25USDT,FILLED\n\
+         2025-03-11 03:36:15,8.38977E+18,ZEPHYUSDT,MARKET,BUY,0,10ZEPHY,2025-03-11 03:36:15,10ZEPHY,16.6,166USDT,FILLED\n",
+    )
+    .unwrap();
+    let prep = run(p, false).unwrap();
+    let s = &prep.files[0].summary;
+    assert_eq!(s.rows_normalized, 2);
+    let w: Vec<_> = s
+        .warnings
+        .iter()
+        .filter(|w| w.code == "id-mangled")
+        .collect();
+    assert_eq!(w.len(), 1, "{:?}", s.warnings);
+    assert_eq!(w[0].row, Some(3));
+    assert!(w[0].message.contains("`8.38977E+18`"), "{}", w[0].message);
+}

@@ -30,6 +30,44 @@ pub fn status(s: &str) -> String {
 }
 
 pub fn normalize(ctx: &mut FileCtx) -> Result<(), Error> {
+    let first = ctx.rows.orders.len();
+    by_layout(ctx)?;
+    let mangled: Vec<(u32, String)> = ctx.rows.orders[first..]
+        .iter()
+        .filter_map(|o| {
+            let id = o.order_id.as_deref()?;
+            is_mangled_id(id).then(|| (o.origin.row, id.to_string()))
+        })
+        .collect();
+    if let Some((row, id)) = mangled.first() {
+        ctx.warn(
+            "id-mangled",
+            Some(*row),
+            format!(
+                "{} order id(s) in scientific notation (first: `{id}`, row {row}): a spreadsheet \
+                 re-save rounded them and their last digits are lost; quote ids from the original \
+                 export to Binance support",
+                mangled.len()
+            ),
+        );
+    }
+    Ok(())
+}
+
+/// `8.38977E+18`: an 19-digit id that a spreadsheet turned into a float.
+pub fn is_mangled_id(id: &str) -> bool {
+    let upper = id.trim().to_ascii_uppercase();
+    let Some((mantissa, exp)) = upper.split_once('E') else {
+        return false;
+    };
+    let exp = exp.strip_prefix('+').unwrap_or(exp);
+    !mantissa.is_empty()
+        && mantissa.chars().all(|c| c.is_ascii_digit() || c == '.')
+        && !exp.is_empty()
+        && exp.chars().all(|c| c.is_ascii_digit())
+}
+
+fn by_layout(ctx: &mut FileCtx) -> Result<(), Error> {
     if ctx.sniffed.layout.id == "spot-orders/v2" {
         for r in 0..ctx.grid.rows.len() {
             match flat_row(ctx, r) {
@@ -246,4 +284,19 @@ fn fill_row(ctx: &FileCtx, r: usize, h: &SubHeader, oi: usize) -> CellResult<Fil
         trade_id: None,
         is_maker: None,
     })
+}
+
+#[cfg(test)]
+mod mangled_tests {
+    use super::is_mangled_id;
+
+    #[test]
+    fn scientific_notation_ids_are_recognized() {
+        for id in ["8.38977E+18", "8.38977e+18", "1E+19", "3.1E18"] {
+            assert!(is_mangled_id(id), "{id}");
+        }
+        for id in ["8389774920384729", "", "E+18", "ABC123E", "12-34", "8.3E+"] {
+            assert!(!is_mangled_id(id), "{id}");
+        }
+    }
 }
