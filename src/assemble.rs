@@ -25,11 +25,22 @@ pub fn assemble(id: &str, files: &[NormalizedFile]) -> Assembled {
     let mut conversions = Vec::new();
     let mut history_ledger: Vec<LedgerRow> = Vec::new();
     let (mut futures_fills, mut futures_ledger, mut margin) = (Vec::new(), Vec::new(), Vec::new());
+    // Each statement file's own span (taken before cross-file duplicates were
+    // removed), and the files whose times lost their seconds.
+    let mut statement_spans = Vec::new();
+    let mut minute_files = Vec::new();
     for f in files {
+        let minute = f.seconds_missing();
+        if minute {
+            minute_files.push(f.summary.path.clone());
+        }
         match f.summary.kind {
             FileKind::Statement => {
                 statement.extend(f.rows.ledger.iter().cloned());
                 account.has_statement = true;
+                if let (Some(a), Some(b)) = (f.summary.first_time, f.summary.last_time) {
+                    statement_spans.push((a, if minute { b + 59_999 } else { b }));
+                }
             }
             FileKind::FuturesTrades => futures_fills.extend(f.rows.futures_fills.iter().cloned()),
             FileKind::FuturesTransactions => futures_ledger.extend(f.rows.ledger.iter().cloned()),
@@ -69,6 +80,8 @@ pub fn assemble(id: &str, files: &[NormalizedFile]) -> Assembled {
             futures_ledger: &futures_ledger,
             margin: &margin,
         },
+        statement_spans: &statement_spans,
+        minute_files: &minute_files,
     });
     account.ledger = book.rows.clone();
     let mut book = book;

@@ -11,7 +11,7 @@
 //! - Margin borrow/repay and interest: legs of category `margin`, matched
 //!   against the statement inside its span, added outside it.
 
-use super::book::{match_leg, TRADE_TOLERANCE_MS};
+use super::book::{match_leg, Coverage, Times, TRADE_TOLERANCE_MS};
 use crate::model::{Category, FuturesFill, LedgerRow, Origin, TimeMs};
 
 /// Legs, unmatched rows and notes to add to the book.
@@ -35,6 +35,10 @@ fn covers(span: Option<(TimeMs, TimeMs)>, t: TimeMs) -> bool {
     span.is_some_and(|(a, b)| t >= a - TRADE_TOLERANCE_MS && t <= b + TRADE_TOLERANCE_MS)
 }
 
+fn in_statement(coverage: &Coverage, t: TimeMs) -> bool {
+    coverage.covers((t, t), TRADE_TOLERANCE_MS)
+}
+
 fn span_of<'a>(rows: impl Iterator<Item = &'a LedgerRow>) -> Option<(TimeMs, TimeMs)> {
     rows.fold(None, |acc, r| match acc {
         None => Some((r.time, r.time)),
@@ -49,7 +53,7 @@ fn match_or_list(
     leg: &LedgerRow,
     out: &mut DerivLegs,
 ) -> bool {
-    match match_leg(rows, used, leg) {
+    match match_leg(rows, used, leg, &Times::default()) {
         Some(i) => {
             used[i] = true;
             true
@@ -89,16 +93,16 @@ pub fn futures_fill_legs(f: &FuturesFill) -> Vec<LedgerRow> {
 }
 
 /// Legs of the futures and margin exports. `statement` are the statement
-/// rows (with `used` marking those already matched) and `span` their span.
+/// rows (with `used` marking those already matched) and `coverage` the time they cover.
 pub fn legs(
     src: &DerivSources,
     statement: &[LedgerRow],
     used: &mut [bool],
-    span: Option<(TimeMs, TimeMs)>,
+    coverage: &Coverage,
 ) -> DerivLegs {
     let mut out = DerivLegs::default();
     for r in src.futures_ledger.iter().chain(src.margin) {
-        if covers(span, r.time) {
+        if in_statement(coverage, r.time) {
             match_or_list(statement, used, r, &mut out);
         } else {
             out.rows.push(r.clone());
@@ -109,7 +113,7 @@ pub fn legs(
     let (mut added, mut matched, mut listed) = (0usize, 0usize, 0usize);
     for f in src.futures_fills {
         for leg in futures_fill_legs(f) {
-            if covers(span, leg.time) {
+            if in_statement(coverage, leg.time) {
                 match_or_list(statement, used, &leg, &mut out);
             } else if covers(txn_span, leg.time) {
                 if match_or_list(src.futures_ledger, &mut txn_used, &leg, &mut out) {
@@ -213,7 +217,7 @@ mod tests {
             futures_ledger: &ledger,
             margin: &[],
         };
-        let out = legs(&src, &[], &mut [], None);
+        let out = legs(&src, &[], &mut [], &Coverage::default());
         // Book: the two history rows + the later trade's legs: −0.157 + 2.5 − 0.1 − 1 = 1.243.
         assert_eq!(out.rows.len(), 4);
         assert_eq!(sum(&out.rows), d("1.243"));
@@ -233,7 +237,12 @@ mod tests {
             ..DerivSources::default()
         };
         let mut used = vec![false];
-        let out = legs(&src, &statement, &mut used, Some((10_000, 10_000)));
+        let out = legs(
+            &src,
+            &statement,
+            &mut used,
+            &Coverage::new(vec![(10_000, 10_000)]),
+        );
         assert!(out.rows.is_empty());
         assert_eq!(used, vec![true]);
         // The commission has no statement row: listed, not counted.

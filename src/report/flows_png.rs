@@ -41,11 +41,13 @@ pub struct Flows {
     pub bought: Vec<Leg>,
 }
 
+/// (sold, bought) legs by asset, of one quote asset.
+type SoldBought = (BTreeMap<String, Leg>, BTreeMap<String, Leg>);
+
 /// The flows of every liquidate-concentrate finding, merged per quote asset
 /// (fills where the finding has fills, else its orders).
 pub fn flows(a: &Analysis) -> Vec<Flows> {
-    let mut by_quote: BTreeMap<String, (BTreeMap<String, Leg>, BTreeMap<String, Leg>)> =
-        BTreeMap::new();
+    let mut by_quote: BTreeMap<String, SoldBought> = BTreeMap::new();
     for f in a
         .detection
         .findings
