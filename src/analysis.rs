@@ -82,6 +82,23 @@ pub struct RowFacts {
     pub observed_at: Option<TimeMs>,
     /// The residual first appears after `.0` (None: from the start) and at or before `.1` (None: the end).
     pub residual_window: Option<(Option<TimeMs>, Option<TimeMs>)>,
+    /// Every given balance (other than the one the opening rests on) that
+    /// differs from the expected balance at its time, in time order.
+    pub mismatches: Vec<BalanceMismatch>,
+}
+
+/// A balance from the balances file that the exports contradict.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BalanceMismatch {
+    /// 1-based line in the balances file.
+    pub line: u32,
+    /// `None`: the end of the exports.
+    pub at: Option<TimeMs>,
+    pub observed: Dec,
+    /// Opening plus every change at or before `at`.
+    pub expected: Dec,
+    /// `observed − expected`, exact.
+    pub difference: Dec,
 }
 
 /// One asset's change inside each incident window (±1 s) and outside all of them.

@@ -272,3 +272,53 @@ fn a_resaved_statement_matches_a_trade_with_seconds_within_the_minute() {
         unmatched(run.doc())
     );
 }
+
+// ---- Bug 3: every given balance the exports contradict is reported ----
+
+#[test]
+fn an_intermediate_balance_that_contradicts_the_exports_is_reported_when_the_last_agrees() {
+    let dir = tempfile::tempdir().unwrap();
+    let st = write(
+        dir.path(),
+        "statement.csv",
+        &format!(
+            "{ST}1,2025-01-01 10:00:00,Spot,Deposit,USDT,1000,\n\
+             1,2025-01-02 12:00:00,Spot,Transaction Spend,USDT,-500,\n\
+             1,2025-01-02 12:00:00,Spot,Transaction Buy,BTC,0.01,\n\
+             1,2025-01-03 13:00:01,Spot,Transaction Revenue,USDT,300,\n\
+             1,2025-01-03 13:00:01,Spot,Transaction Sold,BTC,-0.005,\n\
+             1,2025-01-03 13:00:01,Spot,Transaction Fee,USDT,-0.3,\n\
+             1,2025-01-04 14:00:00,Spot,Withdraw,USDT,-700,\n"
+        ),
+    );
+    // Line 2: opening 0; line 3: 800 on Jan 3 23:00, where the exports give
+    // 1000 − 500 + 300 − 0.3 = 799.7 (0.3 too much); line 4: 99.7 at the end,
+    // 799.7 − 700 = 99.7 (agrees); line 5: BTC 0.005 at the end (agrees).
+    let bal = write(
+        dir.path(),
+        "balances.csv",
+        "asset,balance,wallet,time\nUSDT,0,Spot,2024-12-31\nUSDT,800,,2025-01-03 23:00\nUSDT,99.7,,\nBTC,0.005,,\n",
+    );
+    let (doc, html) = run_with_html(&[st], &["--balances", bal.to_str().unwrap()]);
+    let rows = doc["reconciliation"].as_array().unwrap();
+    let usdt = rows.iter().find(|r| r["asset"] == "USDT").unwrap();
+    assert_eq!(usdt["residual"], "0");
+    assert_eq!(
+        usdt["balance_mismatches"],
+        serde_json::json!([{
+            "line": 3,
+            "at": "2025-01-03T23:00:00.000Z",
+            "observed": "800",
+            "expected": "799.7",
+            "difference": "0.3"
+        }])
+    );
+    let btc = rows.iter().find(|r| r["asset"] == "BTC").unwrap();
+    assert_eq!(btc.get("balance_mismatches"), None);
+    assert!(
+        html.contains(
+            "balances file line 3: 800 at 2025-01-03 23:00:00 UTC, expected 799.7, difference 0.3"
+        ),
+        "the HTML must show the contradicted balance"
+    );
+}

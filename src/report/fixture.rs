@@ -313,6 +313,7 @@ pub fn balance_facts() -> BalanceFacts {
                 opening_source: "zero at the first export row (2024-06-30T22:01:00.500Z)".into(),
                 observed_at: None,
                 residual_window: None,
+                mismatches: Vec::new(),
             },
             RowFacts {
                 wallet: "Spot".into(),
@@ -320,6 +321,7 @@ pub fn balance_facts() -> BalanceFacts {
                 opening_source: "balances file line 2 (100 at 2024-06-30T20:00:00.000Z)".into(),
                 observed_at: Some(T0 + 3_600_000),
                 residual_window: Some((Some(T0), Some(T0 + 3_600_000))),
+                mismatches: Vec::new(),
             },
         ],
         transfer_imbalances: vec![("PEPE".into(), d("-5"))],

@@ -250,6 +250,10 @@ fn balance_facts(a: &Analysis) -> J {
                 "located": f.residual_window.map(|(x, y)| format!(
                     "after {} and by {}", when(x, "the start"), when(y, "the end of the exports")
                 )).unwrap_or_default(),
+                "mismatches": f.mismatches.iter().map(|m| format!(
+                    "balances file line {}: {} at {}, expected {}, difference {}",
+                    m.line, m.observed, when(m.at, "the end of the exports"), m.expected, m.difference
+                )).collect::<Vec<String>>(),
             })
         })
         .collect();

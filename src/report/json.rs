@@ -335,6 +335,21 @@ struct Recon<'a> {
     /// The residual appeared after `after` (null: from the start) and by `by` (null: the end).
     #[serde(skip_serializing_if = "Option::is_none")]
     residual_located: Option<Located>,
+    /// Every given balance that differs from the expected balance at its time.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    balance_mismatches: Vec<MismatchJ>,
+}
+
+#[derive(Serialize)]
+struct MismatchJ {
+    /// Line in the balances file.
+    line: u32,
+    /// `null`: the end of the exports.
+    at: Option<String>,
+    observed: Dec,
+    expected: Dec,
+    /// observed − expected, exact.
+    difference: Dec,
 }
 
 #[derive(Serialize)]
@@ -389,6 +404,20 @@ impl<'a> Recon<'a> {
                 after: a.map(rfc3339_ms),
                 by: b.map(rfc3339_ms),
             }),
+            balance_mismatches: facts
+                .map(|f| {
+                    f.mismatches
+                        .iter()
+                        .map(|m| MismatchJ {
+                            line: m.line,
+                            at: m.at.map(rfc3339_ms),
+                            observed: m.observed,
+                            expected: m.expected,
+                            difference: m.difference,
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
         }
     }
 }
