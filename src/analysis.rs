@@ -2,7 +2,7 @@
 
 use crate::decimal::Dec;
 use crate::detect::finding::Detection;
-use crate::model::{Category, InputSummary, Origin, TimeMs};
+use crate::model::{Category, InputSummary, LedgerRow, Origin, TimeMs};
 use std::collections::BTreeMap;
 
 /// One row of the reconciliation bridge: exactly one per (account, wallet, asset).
@@ -20,7 +20,34 @@ pub struct ReconRow {
     pub observed_closing: Option<Dec>,
     pub residual: Option<Dec>,
     pub first_negative_at: Option<TimeMs>,
-    pub unmatched_rows: Vec<Origin>,
+    pub unmatched_rows: Vec<UnmatchedRow>,
+}
+
+/// A row of either side of the three-way match that found no counterpart.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct UnmatchedRow {
+    pub origin: Origin,
+    /// Canonical table: `ledger` (statement, futures, margin, earn rows),
+    /// `fills` or `transfers`.
+    pub table: &'static str,
+    pub time: TimeMs,
+    /// Which leg of a trade row: `base`, `quote` or `fee` (futures trades:
+    /// `fee` or `realized_pnl`); `None` for a one-row event.
+    pub leg: Option<&'static str>,
+    /// The balance change the row (or leg) stands for, signed and exact.
+    pub change: Dec,
+}
+
+impl UnmatchedRow {
+    pub fn of(row: &LedgerRow, table: &'static str, leg: Option<&'static str>) -> UnmatchedRow {
+        UnmatchedRow {
+            origin: row.origin.clone(),
+            table,
+            time: row.time,
+            leg,
+            change: row.change,
+        }
+    }
 }
 
 impl ReconRow {

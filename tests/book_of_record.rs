@@ -16,7 +16,18 @@ const TRADES: &str = "Date(UTC),Market,Type,Price,Amount,Total,Fee,Fee Coin\n";
 const TRANSFERS: &str =
     "Date(UTC),Coin,Network,Amount,TransactionFee,Address,TXID,SourceAddress,PaymentID,Status\n";
 
-/// Run analyze and return findings.json and index.html.
+/// Errors of `doc` against the findings.json schema.
+fn schema_errors(doc: &Value) -> Vec<String> {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/findings.schema.json"
+    );
+    let schema: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let v = jsonschema::validator_for(&schema).unwrap();
+    v.iter_errors(doc).map(|e| e.to_string()).collect()
+}
+
+/// Run analyze and return findings.json (checked against the schema) and index.html.
 fn run_with_html(files: &[PathBuf], extra: &[&str]) -> (Value, String) {
     let out = tempfile::tempdir().unwrap();
     let o = Command::new(env!("CARGO_BIN_EXE_binance-forensics"))
@@ -38,6 +49,7 @@ fn run_with_html(files: &[PathBuf], extra: &[&str]) -> (Value, String) {
         serde_json::from_str(&std::fs::read_to_string(out.path().join("findings.json")).unwrap())
             .unwrap();
     let html = std::fs::read_to_string(out.path().join("index.html")).unwrap();
+    assert_eq!(schema_errors(&doc), Vec::<String>::new());
     (doc, html)
 }
 
@@ -167,7 +179,11 @@ fn one_statement_file_other_exports_count_before_and_after_it() {
     let run = analyze(&[st, dep], &[]);
     // 30 (before) + 1000 (matched, once) + 1 + 4 (after) = 1035.
     assert_eq!(run.net(), nets(&[("USDT", "1035")]));
-    assert!(unmatched(run.doc()).is_empty());
+    // The statement's deposit of 1 (line 3) lies inside the deposit history's
+    // span with no history row: listed (and counted: the statement is the book).
+    let u = unmatched(run.doc());
+    assert_eq!(u.len(), 1, "{u:?}");
+    assert!(u[0].0.ends_with("statement.csv") && u[0].1 == 3, "{u:?}");
 }
 
 // ---- Bug 2: times whose seconds were lost match within their minute ----
@@ -320,5 +336,81 @@ fn an_intermediate_balance_that_contradicts_the_exports_is_reported_when_the_las
             "balances file line 3: 800 at 2025-01-03 23:00:00 UTC, expected 799.7, difference 0.3"
         ),
         "the HTML must show the contradicted balance"
+    );
+}
+
+// ---- Bug 4: unmatched rows of both sides, each trade leg named ----
+
+#[test]
+fn unmatched_rows_list_both_sides_and_name_each_trade_leg() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "trades.csv",
+        &format!(
+            "{TRADES}2025-01-01 12:00:00,BTCUSDT,BUY,50000,0.02,1000,0.00002,BTC\n\
+             2025-01-02 12:00:00,BTCUSDT,BUY,50000,0.01,500,0.00001,BTC\n\
+             2025-01-03 12:00:00,BTCUSDT,SELL,60000,0.01,600,0.6,USDT\n\
+             2025-01-06 12:00:00,BTCUSDT,SELL,60000,0.001,60,0.06,USDT\n"
+        ),
+    );
+    write(
+        dir.path(),
+        "Binance-Deposit-History.csv",
+        &format!(
+            "{TRANSFERS}2024-12-31 12:00:00,USDT,TRX,2000,0,Ta,t1,,,Completed\n\
+             2025-01-05 11:59:40,USDT,TRX,55,0,Ta,t2,,,Completed\n"
+        ),
+    );
+    write(
+        dir.path(),
+        "statement.csv",
+        &format!(
+            "{ST}7,2025-01-02 12:00:00,Spot,Transaction Buy,BTC,0.01000000,\n\
+             7,2025-01-02 12:00:00,Spot,Transaction Spend,USDT,-500.00000000,\n\
+             7,2025-01-02 12:00:00,Spot,Transaction Fee,BTC,-0.00001000,\n\
+             7,2025-01-05 12:00:00,Spot,Deposit,USDT,50,\n"
+        ),
+    );
+    let (doc, html) = run_with_html(&[dir.path().to_path_buf()], &[]);
+    let run = support::Run {
+        code: 0,
+        stderr: String::new(),
+        doc: Some(doc),
+    };
+    assert!(
+        html.contains("trades.csv row 4 (quote leg, 600)"),
+        "the HTML names the leg"
+    );
+    // Statement span Jan 2 12:00 … Jan 5 12:00. Outside it: deposit 2000, the
+    // Jan 1 buy (+0.02 BTC, −1000 USDT, −0.00002 BTC), the Jan 6 sell
+    // (−0.001 BTC, +60 USDT, −0.06 USDT). Inside: the statement's rows; the
+    // Jan 3 sell and the 55 deposit have no statement row (not counted), the
+    // statement's 50 deposit has no history row (counted, listed).
+    // USDT: 2000 − 1000 − 500 + 50 + 60 − 0.06 = 609.94.
+    // BTC: 0.02 − 0.00002 + 0.01 − 0.00001 − 0.001 = 0.02897.
+    assert_eq!(run.net(), nets(&[("USDT", "609.94"), ("BTC", "0.02897")]));
+    let rows = run.doc()["reconciliation"].as_array().unwrap();
+    let list =
+        |asset: &str| rows.iter().find(|r| r["asset"] == asset).unwrap()["unmatched_rows"].clone();
+    assert_eq!(
+        list("BTC"),
+        serde_json::json!([
+            {"file": "trades.csv", "row": 4, "table": "fills",
+             "time": "2025-01-03T12:00:00.000Z", "leg": "base", "change": "-0.01"}
+        ])
+    );
+    assert_eq!(
+        list("USDT"),
+        serde_json::json!([
+            {"file": "Binance-Deposit-History.csv", "row": 3, "table": "transfers",
+             "time": "2025-01-05T11:59:40.000Z", "change": "55"},
+            {"file": "statement.csv", "row": 5, "table": "ledger",
+             "time": "2025-01-05T12:00:00.000Z", "change": "50"},
+            {"file": "trades.csv", "row": 4, "table": "fills",
+             "time": "2025-01-03T12:00:00.000Z", "leg": "fee", "change": "-0.6"},
+            {"file": "trades.csv", "row": 4, "table": "fills",
+             "time": "2025-01-03T12:00:00.000Z", "leg": "quote", "change": "600"}
+        ])
     );
 }

@@ -12,6 +12,7 @@
 
 use super::derivs::{self, DerivSources};
 use super::money_legs::{conversion_legs, place_history_rows, transfer_categories, transfer_keys};
+use crate::analysis::UnmatchedRow;
 use crate::decimal::Dec;
 use crate::model::{
     Category, Conversion, Direction, Fill, LedgerRow, Order, Origin, Side, TimeMs, Transfer,
@@ -24,8 +25,8 @@ pub const TRADE_TOLERANCE_MS: i64 = 1000;
 #[derive(Debug, Default, Clone)]
 pub struct Book {
     pub rows: Vec<LedgerRow>,
-    /// (wallet, coin, origin) of rows that found no counterpart.
-    pub unmatched: Vec<(String, String, Origin)>,
+    /// (wallet, coin, row) of rows of either side that found no counterpart.
+    pub unmatched: Vec<(String, String, UnmatchedRow)>,
     pub has_statement: bool,
     /// What the statement covers: the union of its files' own spans.
     pub coverage: Coverage,
@@ -150,8 +151,12 @@ pub fn build(src: &Sources) -> Book {
             continue;
         }
         if inside(&t.origin, t.time, TRANSFER_TOLERANCE_MS) {
-            book.unmatched
-                .push(("Spot".into(), t.coin.clone(), t.origin.clone()));
+            let principal = &transfer_legs(t)[0];
+            book.unmatched.push((
+                "Spot".into(),
+                t.coin.clone(),
+                UnmatchedRow::of(principal, "transfers", None),
+            ));
             continue;
         }
         derived.extend(transfer_legs(t));
@@ -166,13 +171,13 @@ pub fn build(src: &Sources) -> Book {
     let fill_span = span(src.fills.iter().map(|f| f.time));
     for f in src.fills {
         if inside(&f.origin, f.time, TRADE_TOLERANCE_MS) {
-            for leg in fill_legs(f) {
+            for (leg, name) in fill_legs(f).into_iter().zip(FILL_LEGS) {
                 match match_leg(&book.rows, &used, &leg, &times) {
                     Some(i) => used[i] = true,
                     None => book.unmatched.push((
                         leg.wallet.clone(),
                         leg.coin.clone(),
-                        leg.origin.clone(),
+                        UnmatchedRow::of(&leg, "fills", Some(name)),
                     )),
                 }
             }
@@ -209,6 +214,8 @@ pub fn build(src: &Sources) -> Book {
     derived.extend(extra.rows);
     book.unmatched.extend(extra.unmatched);
     book.notes.extend(extra.notes);
+    book.unmatched
+        .extend(statement_unmatched(src, &book.rows, &used, &times));
     for (_, fee) in splits {
         book.rows.push(fee);
     }
@@ -228,6 +235,69 @@ pub fn build(src: &Sources) -> Book {
         true => "no transaction statement: the bridge rests on the trade, order and transfer exports and is partial (other wallet activity is not visible)".into(),
     });
     book
+}
+
+/// Names of the legs `fill_legs` returns, in order.
+const FILL_LEGS: [&str; 3] = ["base", "quote", "fee"];
+
+/// Statement rows (`rows[..used.len()]`) that no other export matched,
+/// where an export of their kind covers their time: deposits and
+/// withdrawals inside the deposit or withdrawal history's span (±60 min),
+/// Spot trade legs inside the trade history's span (±1 s). They stay in the
+/// book (the statement is the book of record) and are listed.
+fn statement_unmatched(
+    src: &Sources,
+    rows: &[LedgerRow],
+    used: &[bool],
+    times: &Times,
+) -> Vec<(String, String, UnmatchedRow)> {
+    // The span (first..last) of each export.
+    let cover = |w: Vec<(TimeMs, TimeMs)>| {
+        Coverage::new(
+            w.into_iter()
+                .reduce(|a, b| (a.0.min(b.0), a.1.max(b.1)))
+                .into_iter()
+                .collect(),
+        )
+    };
+    let history = |dir: Direction| {
+        cover(
+            src.transfers
+                .iter()
+                .filter(|t| t.completed && !t.fiat && t.direction == dir)
+                .map(|t| times.window(&t.origin, t.time))
+                .collect(),
+        )
+    };
+    let (deposits, withdrawals) = (history(Direction::Deposit), history(Direction::Withdrawal));
+    let fills = cover(
+        src.fills
+            .iter()
+            .map(|f| times.window(&f.origin, f.time))
+            .collect(),
+    );
+    rows.iter()
+        .zip(used)
+        .filter(|(r, used)| {
+            let w = times.window(&r.origin, r.time);
+            !**used
+                && match r.category {
+                    Category::Deposit => deposits.covers(w, TRANSFER_TOLERANCE_MS),
+                    Category::Withdrawal => withdrawals.covers(w, TRANSFER_TOLERANCE_MS),
+                    Category::Buy | Category::Sell | Category::TradeFee => {
+                        r.wallet == "Spot" && fills.covers(w, TRADE_TOLERANCE_MS)
+                    }
+                    _ => false,
+                }
+        })
+        .map(|(r, _)| {
+            (
+                r.wallet.clone(),
+                r.coin.clone(),
+                UnmatchedRow::of(r, "ledger", None),
+            )
+        })
+        .collect()
 }
 
 fn span(times: impl Iterator<Item = TimeMs>) -> Option<(TimeMs, TimeMs)> {
@@ -511,7 +581,17 @@ mod tests {
         assert_eq!(sum(&book, "USDT"), d("89.5"));
         assert_eq!(
             book.unmatched,
-            vec![("Spot".into(), "USDT".into(), o("withdrawals.csv", 3))]
+            vec![(
+                "Spot".into(),
+                "USDT".into(),
+                UnmatchedRow {
+                    origin: o("withdrawals.csv", 3),
+                    table: "transfers",
+                    time: 10_000_500,
+                    leg: None,
+                    change: d("-7"),
+                }
+            )]
         );
         assert!(book.has_statement);
     }

@@ -12,13 +12,14 @@
 //!   against the statement inside its span, added outside it.
 
 use super::book::{match_leg, Coverage, Times, TRADE_TOLERANCE_MS};
-use crate::model::{Category, FuturesFill, LedgerRow, Origin, TimeMs};
+use crate::analysis::UnmatchedRow;
+use crate::model::{Category, FuturesFill, LedgerRow, TimeMs};
 
 /// Legs, unmatched rows and notes to add to the book.
 #[derive(Debug, Default)]
 pub struct DerivLegs {
     pub rows: Vec<LedgerRow>,
-    pub unmatched: Vec<(String, String, Origin)>,
+    pub unmatched: Vec<(String, String, UnmatchedRow)>,
     pub notes: Vec<String>,
 }
 
@@ -59,8 +60,19 @@ fn match_or_list(
             true
         }
         None => {
+            // A futures trade's legs carry their operation; ledger rows are one event.
+            let row = if leg.operation.ends_with("(trade history)") {
+                let name = if leg.operation.starts_with("Futures fee") {
+                    "fee"
+                } else {
+                    "realized_pnl"
+                };
+                UnmatchedRow::of(leg, "fills", Some(name))
+            } else {
+                UnmatchedRow::of(leg, "ledger", None)
+            };
             out.unmatched
-                .push((leg.wallet.clone(), leg.coin.clone(), leg.origin.clone()));
+                .push((leg.wallet.clone(), leg.coin.clone(), row));
             false
         }
     }
@@ -154,7 +166,7 @@ pub fn legs(
 mod tests {
     use super::*;
     use crate::decimal::Dec;
-    use crate::model::Side;
+    use crate::model::{Origin, Side};
 
     fn d(s: &str) -> Dec {
         Dec::parse(s).unwrap()
@@ -247,6 +259,6 @@ mod tests {
         assert_eq!(used, vec![true]);
         // The commission has no statement row: listed, not counted.
         assert_eq!(out.unmatched.len(), 1);
-        assert_eq!(out.unmatched[0].2.row, 3);
+        assert_eq!(out.unmatched[0].2.origin.row, 3);
     }
 }

@@ -4,7 +4,7 @@
 //! and a rejection, one whose file name is an HTML injection attempt).
 
 use crate::analysis::{ActivityBucket, Analysis, ReconRow};
-use crate::analysis::{Attribution, BalanceFacts, BalanceSeries, RowFacts};
+use crate::analysis::{Attribution, BalanceFacts, BalanceSeries, RowFacts, UnmatchedRow};
 use crate::decimal::Dec;
 use crate::detect::finding::{
     Detection, Evidence, Finding, Incident, LossEstimate, Severity, Statistic, Table, Verdict,
@@ -228,7 +228,13 @@ fn recon() -> Vec<ReconRow> {
         observed_closing: Some(d("47.5")),
         residual: Some(d("-0.1")),
         first_negative_at: None,
-        unmatched_rows: vec![origin("withdrawals.csv", 2)],
+        unmatched_rows: vec![UnmatchedRow {
+            origin: origin("withdrawals.csv", 2),
+            table: "transfers",
+            time: T0 + 120_000,
+            leg: None,
+            change: d("-50"),
+        }],
     };
     // PEPE: 23000000 − 23000 = 22977000.
     let pepe = ReconRow {
