@@ -58,7 +58,7 @@ pub fn assemble(id: &str, files: &[NormalizedFile]) -> Assembled {
         account.transfers.extend(f.rows.transfers.iter().cloned());
         conversions.extend(f.rows.conversions.iter().cloned());
     }
-    account.fills = merge_fills(trade_fills, order_fills);
+    account.fills = merge_fills(trade_fills, order_fills, &minute_files);
     account
         .fills
         .sort_by(|a, b| (a.time, &a.origin).cmp(&(b.time, &b.origin)));
@@ -103,18 +103,34 @@ pub fn assemble(id: &str, files: &[NormalizedFile]) -> Assembled {
 }
 
 /// Trade-history fills, plus nested order-history fills that the trade
-/// history does not already hold (same symbol, side, second, price, qty).
-fn merge_fills(trades: Vec<Fill>, order_fills: Vec<Fill>) -> Vec<Fill> {
-    let key = |f: &Fill| (f.symbol.clone(), f.side, f.time / 1000, f.price, f.qty);
-    let mut have: BTreeMap<_, usize> = BTreeMap::new();
+/// history does not already hold (same symbol, side, price, qty and second;
+/// a time from a file whose seconds were lost stands for its whole minute).
+fn merge_fills(trades: Vec<Fill>, order_fills: Vec<Fill>, minute_files: &[String]) -> Vec<Fill> {
+    let key = |f: &Fill| (f.symbol.clone(), f.side, f.price, f.qty);
+    let window = |f: &Fill| {
+        let len = if minute_files.contains(&f.origin.file) {
+            60_000
+        } else {
+            1000
+        };
+        let start = f.time.div_euclid(len) * len;
+        (start, start + len - 1)
+    };
+    // key → (window, still unclaimed) of each trade-history fill
+    let mut have: BTreeMap<_, Vec<((TimeMs, TimeMs), bool)>> = BTreeMap::new();
     for f in &trades {
-        *have.entry(key(f)).or_default() += 1;
+        have.entry(key(f)).or_default().push((window(f), true));
     }
     let mut out = trades;
     for f in order_fills {
-        match have.get_mut(&key(&f)) {
-            Some(n) if *n > 0 => *n -= 1,
-            _ => out.push(f),
+        let (lo, hi) = window(&f);
+        let hit = have.get_mut(&key(&f)).and_then(|v| {
+            v.iter_mut()
+                .find(|((a, b), free)| *free && *a <= hi && lo <= *b)
+        });
+        match hit {
+            Some(slot) => slot.1 = false,
+            None => out.push(f),
         }
     }
     out
@@ -144,4 +160,51 @@ pub fn activity(account: &Account) -> Vec<ActivityBucket> {
         .into_iter()
         .map(|(minute, orders)| ActivityBucket { minute, orders })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::decimal::Dec;
+    use crate::model::{Origin, Side};
+
+    fn fill(file: &str, time: TimeMs, order_id: Option<&str>) -> Fill {
+        Fill {
+            origin: Origin {
+                file: file.into(),
+                row: 2,
+            },
+            time,
+            symbol: "BTCUSDT".into(),
+            base: "BTC".into(),
+            quote: "USDT".into(),
+            side: Side::Buy,
+            price: Dec::parse("50000").unwrap(),
+            qty: Dec::parse("0.01").unwrap(),
+            quote_qty: Dec::parse("500").unwrap(),
+            fee: None,
+            fee_asset: None,
+            order_id: order_id.map(str::to_string),
+            trade_id: None,
+            is_maker: None,
+        }
+    }
+
+    #[test]
+    fn an_order_fill_matches_a_minute_only_trade_row_within_its_minute() {
+        // Trade row at 12:00 (seconds lost); order fill at 12:00:37 and one at 12:01:05.
+        let t = 1_735_819_200_000; // 2025-01-02 12:00:00 UTC
+        let trades = vec![fill("trades.csv", t, None)];
+        let orders = vec![
+            fill("orders.xlsx", t + 37_000, Some("1")),
+            fill("orders.xlsx", t + 65_000, Some("2")),
+        ];
+        let minute = vec!["trades.csv".to_string()];
+        let out = merge_fills(trades.clone(), orders.clone(), &minute);
+        // 12:00:37 is the trade row; 12:01:05 is not: 2 fills.
+        assert_eq!(out.len(), 2);
+        assert_eq!(out[1].order_id.as_deref(), Some("2"));
+        // Without the minute flag the times differ: all 3 kept.
+        assert_eq!(merge_fills(trades, orders, &[]).len(), 3);
+    }
 }

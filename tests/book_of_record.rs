@@ -289,6 +289,31 @@ fn a_resaved_statement_matches_a_trade_with_seconds_within_the_minute() {
     );
 }
 
+#[test]
+fn a_resaved_trade_history_and_an_order_history_count_a_fill_once() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "orders.csv",
+        "Date(UTC),Pair,Type,Order Price,Order Amount,AvgTrading Price,Filled,Total,status\n\
+         2025-01-02 12:00:37,BTCUSDT,BUY,0.0,0.01,50000,0.01,500,Filled\n\
+         ,Date(UTC),Trading Price,Filled,Total,Fee,,,\n\
+         ,2025-01-02 12:00:37,50000,0.01,500,0.00001BTC,,,\n",
+    );
+    write(
+        dir.path(),
+        "trades.csv",
+        &format!(
+            "{TRADES}02/01/2025 12:00,BTCUSDT,BUY,50000,0.01,500,0.00001,BTC\n\
+             13/01/2025 12:00,BTCUSDT,BUY,50000,0.001,50,0.000001,BTC\n"
+        ),
+    );
+    let run = analyze(&[dir.path().to_path_buf()], &[]);
+    // The 12:00 trade is the order's 12:00:37 fill: once. No statement.
+    // BTC 0.01 − 0.00001 + 0.001 − 0.000001 = 0.010989; USDT −500 − 50 = −550.
+    assert_eq!(run.net(), nets(&[("BTC", "0.010989"), ("USDT", "-550")]));
+}
+
 // ---- Bug 3: every given balance the exports contradict is reported ----
 
 #[test]
