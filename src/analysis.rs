@@ -2,7 +2,7 @@
 
 use crate::decimal::Dec;
 use crate::detect::finding::Detection;
-use crate::model::{Category, InputSummary, Origin, TimeMs};
+use crate::model::{Category, InputSummary, LedgerRow, Origin, TimeMs};
 use std::collections::BTreeMap;
 
 /// One row of the reconciliation bridge: exactly one per (account, wallet, asset).
@@ -20,7 +20,34 @@ pub struct ReconRow {
     pub observed_closing: Option<Dec>,
     pub residual: Option<Dec>,
     pub first_negative_at: Option<TimeMs>,
-    pub unmatched_rows: Vec<Origin>,
+    pub unmatched_rows: Vec<UnmatchedRow>,
+}
+
+/// A row of either side of the three-way match that found no counterpart.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct UnmatchedRow {
+    pub origin: Origin,
+    /// Canonical table: `ledger` (statement, futures, margin, earn rows),
+    /// `fills` or `transfers`.
+    pub table: &'static str,
+    pub time: TimeMs,
+    /// Which leg of a trade row: `base`, `quote` or `fee` (futures trades:
+    /// `fee` or `realized_pnl`); `None` for a one-row event.
+    pub leg: Option<&'static str>,
+    /// The balance change the row (or leg) stands for, signed and exact.
+    pub change: Dec,
+}
+
+impl UnmatchedRow {
+    pub fn of(row: &LedgerRow, table: &'static str, leg: Option<&'static str>) -> UnmatchedRow {
+        UnmatchedRow {
+            origin: row.origin.clone(),
+            table,
+            time: row.time,
+            leg,
+            change: row.change,
+        }
+    }
 }
 
 impl ReconRow {
@@ -82,6 +109,23 @@ pub struct RowFacts {
     pub observed_at: Option<TimeMs>,
     /// The residual first appears after `.0` (None: from the start) and at or before `.1` (None: the end).
     pub residual_window: Option<(Option<TimeMs>, Option<TimeMs>)>,
+    /// Every given balance (other than the one the opening rests on) that
+    /// differs from the expected balance at its time, in time order.
+    pub mismatches: Vec<BalanceMismatch>,
+}
+
+/// A balance from the balances file that the exports contradict.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BalanceMismatch {
+    /// 1-based line in the balances file.
+    pub line: u32,
+    /// `None`: the end of the exports.
+    pub at: Option<TimeMs>,
+    pub observed: Dec,
+    /// Opening plus every change at or before `at`.
+    pub expected: Dec,
+    /// `observed − expected`, exact.
+    pub difference: Dec,
 }
 
 /// One asset's change inside each incident window (±1 s) and outside all of them.

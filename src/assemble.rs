@@ -25,11 +25,22 @@ pub fn assemble(id: &str, files: &[NormalizedFile]) -> Assembled {
     let mut conversions = Vec::new();
     let mut history_ledger: Vec<LedgerRow> = Vec::new();
     let (mut futures_fills, mut futures_ledger, mut margin) = (Vec::new(), Vec::new(), Vec::new());
+    // Each statement file's own span (taken before cross-file duplicates were
+    // removed), and the files whose times lost their seconds.
+    let mut statement_spans = Vec::new();
+    let mut minute_files = Vec::new();
     for f in files {
+        let minute = f.seconds_missing();
+        if minute {
+            minute_files.push(f.summary.path.clone());
+        }
         match f.summary.kind {
             FileKind::Statement => {
                 statement.extend(f.rows.ledger.iter().cloned());
                 account.has_statement = true;
+                if let (Some(a), Some(b)) = (f.summary.first_time, f.summary.last_time) {
+                    statement_spans.push((a, if minute { b + 59_999 } else { b }));
+                }
             }
             FileKind::FuturesTrades => futures_fills.extend(f.rows.futures_fills.iter().cloned()),
             FileKind::FuturesTransactions => futures_ledger.extend(f.rows.ledger.iter().cloned()),
@@ -47,7 +58,7 @@ pub fn assemble(id: &str, files: &[NormalizedFile]) -> Assembled {
         account.transfers.extend(f.rows.transfers.iter().cloned());
         conversions.extend(f.rows.conversions.iter().cloned());
     }
-    account.fills = merge_fills(trade_fills, order_fills);
+    account.fills = merge_fills(trade_fills, order_fills, &minute_files);
     account
         .fills
         .sort_by(|a, b| (a.time, &a.origin).cmp(&(b.time, &b.origin)));
@@ -69,6 +80,8 @@ pub fn assemble(id: &str, files: &[NormalizedFile]) -> Assembled {
             futures_ledger: &futures_ledger,
             margin: &margin,
         },
+        statement_spans: &statement_spans,
+        minute_files: &minute_files,
     });
     account.ledger = book.rows.clone();
     let mut book = book;
@@ -90,18 +103,34 @@ pub fn assemble(id: &str, files: &[NormalizedFile]) -> Assembled {
 }
 
 /// Trade-history fills, plus nested order-history fills that the trade
-/// history does not already hold (same symbol, side, second, price, qty).
-fn merge_fills(trades: Vec<Fill>, order_fills: Vec<Fill>) -> Vec<Fill> {
-    let key = |f: &Fill| (f.symbol.clone(), f.side, f.time / 1000, f.price, f.qty);
-    let mut have: BTreeMap<_, usize> = BTreeMap::new();
+/// history does not already hold (same symbol, side, price, qty and second;
+/// a time from a file whose seconds were lost stands for its whole minute).
+fn merge_fills(trades: Vec<Fill>, order_fills: Vec<Fill>, minute_files: &[String]) -> Vec<Fill> {
+    let key = |f: &Fill| (f.symbol.clone(), f.side, f.price, f.qty);
+    let window = |f: &Fill| {
+        let len = if minute_files.contains(&f.origin.file) {
+            60_000
+        } else {
+            1000
+        };
+        let start = f.time.div_euclid(len) * len;
+        (start, start + len - 1)
+    };
+    // key → (window, still unclaimed) of each trade-history fill
+    let mut have: BTreeMap<_, Vec<((TimeMs, TimeMs), bool)>> = BTreeMap::new();
     for f in &trades {
-        *have.entry(key(f)).or_default() += 1;
+        have.entry(key(f)).or_default().push((window(f), true));
     }
     let mut out = trades;
     for f in order_fills {
-        match have.get_mut(&key(&f)) {
-            Some(n) if *n > 0 => *n -= 1,
-            _ => out.push(f),
+        let (lo, hi) = window(&f);
+        let hit = have.get_mut(&key(&f)).and_then(|v| {
+            v.iter_mut()
+                .find(|((a, b), free)| *free && *a <= hi && lo <= *b)
+        });
+        match hit {
+            Some(slot) => slot.1 = false,
+            None => out.push(f),
         }
     }
     out
@@ -131,4 +160,51 @@ pub fn activity(account: &Account) -> Vec<ActivityBucket> {
         .into_iter()
         .map(|(minute, orders)| ActivityBucket { minute, orders })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::decimal::Dec;
+    use crate::model::{Origin, Side};
+
+    fn fill(file: &str, time: TimeMs, order_id: Option<&str>) -> Fill {
+        Fill {
+            origin: Origin {
+                file: file.into(),
+                row: 2,
+            },
+            time,
+            symbol: "BTCUSDT".into(),
+            base: "BTC".into(),
+            quote: "USDT".into(),
+            side: Side::Buy,
+            price: Dec::parse("50000").unwrap(),
+            qty: Dec::parse("0.01").unwrap(),
+            quote_qty: Dec::parse("500").unwrap(),
+            fee: None,
+            fee_asset: None,
+            order_id: order_id.map(str::to_string),
+            trade_id: None,
+            is_maker: None,
+        }
+    }
+
+    #[test]
+    fn an_order_fill_matches_a_minute_only_trade_row_within_its_minute() {
+        // Trade row at 12:00 (seconds lost); order fill at 12:00:37 and one at 12:01:05.
+        let t = 1_735_819_200_000; // 2025-01-02 12:00:00 UTC
+        let trades = vec![fill("trades.csv", t, None)];
+        let orders = vec![
+            fill("orders.xlsx", t + 37_000, Some("1")),
+            fill("orders.xlsx", t + 65_000, Some("2")),
+        ];
+        let minute = vec!["trades.csv".to_string()];
+        let out = merge_fills(trades.clone(), orders.clone(), &minute);
+        // 12:00:37 is the trade row; 12:01:05 is not: 2 fills.
+        assert_eq!(out.len(), 2);
+        assert_eq!(out[1].order_id.as_deref(), Some("2"));
+        // Without the minute flag the times differ: all 3 kept.
+        assert_eq!(merge_fills(trades, orders, &[]).len(), 3);
+    }
 }

@@ -34,6 +34,17 @@ pub struct NormalizedFile {
     pub summary: InputSummary,
 }
 
+impl NormalizedFile {
+    /// True when the file's times lost their seconds (a spreadsheet re-save):
+    /// a time there stands for any time within that minute.
+    pub fn seconds_missing(&self) -> bool {
+        self.summary
+            .warnings
+            .iter()
+            .any(|w| w.code == "seconds-missing")
+    }
+}
+
 /// Normalize one sniffed file.
 pub fn normalize_file(
     raw: &RawFile,

@@ -15,7 +15,7 @@
 
 use super::running::{first_true, Running, Series};
 use super::snapshots::Snapshot;
-use crate::analysis::{ReconRow, RowFacts};
+use crate::analysis::{BalanceMismatch, ReconRow, RowFacts};
 use crate::decimal::Dec;
 use crate::model::TimeMs;
 use crate::timefmt::rfc3339_ms;
@@ -91,6 +91,7 @@ fn apply_one(r: &mut ReconRow, s: &Series, snaps: &[&Snapshot]) -> RowFacts {
         },
         observed_at: None,
         residual_window: None,
+        mismatches: Vec::new(),
     };
     let mut opening = Dec::ZERO;
     let mut opening_time = None;
@@ -114,10 +115,23 @@ fn apply_one(r: &mut ReconRow, s: &Series, snaps: &[&Snapshot]) -> RowFacts {
         Some(i) => snaps[i + 1..].to_vec(),
         None => snaps.to_vec(),
     };
-    let residual_at = |x: &Snapshot| -> Dec {
-        let upto = x.time.map_or(r.net_change, |t| s.through(t));
-        x.balance - (opening + upto)
-    };
+    let expected_at =
+        |x: &Snapshot| -> Dec { opening + x.time.map_or(r.net_change, |t| s.through(t)) };
+    let residual_at = |x: &Snapshot| -> Dec { x.balance - expected_at(x) };
+    // Every given balance but the opening's, checked against the exports.
+    facts.mismatches = snaps
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| Some(*i) != opening_idx)
+        .map(|(_, x)| BalanceMismatch {
+            line: x.line,
+            at: x.time,
+            observed: x.balance,
+            expected: expected_at(x),
+            difference: residual_at(x),
+        })
+        .filter(|m| !m.difference.is_zero())
+        .collect();
     let Some(last) = checks.last() else {
         return facts;
     };

@@ -13,6 +13,7 @@
 use super::by_time::ByTime;
 use super::derivs::{self, DerivSources};
 use super::money_legs::{conversion_legs, place_history_rows, transfer_categories, transfer_keys};
+use crate::analysis::UnmatchedRow;
 use crate::decimal::Dec;
 use crate::model::{
     Category, Conversion, Direction, Fill, LedgerRow, Order, Origin, Side, TimeMs, Transfer,
@@ -25,11 +26,11 @@ pub const TRADE_TOLERANCE_MS: i64 = 1000;
 #[derive(Debug, Default, Clone)]
 pub struct Book {
     pub rows: Vec<LedgerRow>,
-    /// (wallet, coin, origin) of rows that found no counterpart.
-    pub unmatched: Vec<(String, String, Origin)>,
+    /// (wallet, coin, row) of rows of either side that found no counterpart.
+    pub unmatched: Vec<(String, String, UnmatchedRow)>,
     pub has_statement: bool,
-    /// Statement span, when there is a statement.
-    pub span: Option<(TimeMs, TimeMs)>,
+    /// What the statement covers: the union of its files' own spans.
+    pub coverage: Coverage,
     /// Notes for the report (which sources were used).
     pub notes: Vec<String>,
 }
@@ -46,6 +47,73 @@ pub struct Sources<'a> {
     pub history_ledger: &'a [LedgerRow],
     /// Futures trades, futures transactions and margin rows (`derivs.rs`).
     pub derivs: DerivSources<'a>,
+    /// Each statement file's own span (first, last row time); empty: taken
+    /// per file from the statement rows.
+    pub statement_spans: &'a [(TimeMs, TimeMs)],
+    /// Files whose times lost their seconds (a spreadsheet re-save): a time
+    /// there stands for any time within that minute.
+    pub minute_files: &'a [String],
+}
+
+/// A row time as an interval: exact, or the whole minute for a file whose
+/// seconds were lost.
+#[derive(Clone, Copy, Default)]
+pub struct Times<'a> {
+    pub minute_files: &'a [String],
+}
+
+impl Times<'_> {
+    pub fn window(&self, o: &Origin, t: TimeMs) -> (TimeMs, TimeMs) {
+        if self.minute_files.contains(&o.file) {
+            (t, t + 59_999)
+        } else {
+            (t, t)
+        }
+    }
+
+    /// Distance between two row times (0 when their windows meet).
+    pub fn distance(&self, a: (&Origin, TimeMs), b: (&Origin, TimeMs)) -> TimeMs {
+        let (al, ah) = self.window(a.0, a.1);
+        let (bl, bh) = self.window(b.0, b.1);
+        (bl - ah).max(al - bh).max(0)
+    }
+}
+
+/// The time the statement covers: disjoint, sorted spans (merged where
+/// files overlap or touch).
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Coverage {
+    pub spans: Vec<(TimeMs, TimeMs)>,
+}
+
+impl Coverage {
+    pub fn new(mut spans: Vec<(TimeMs, TimeMs)>) -> Coverage {
+        spans.sort();
+        let mut out: Vec<(TimeMs, TimeMs)> = Vec::new();
+        for (a, b) in spans {
+            match out.last_mut() {
+                Some(last) if a <= last.1 => last.1 = last.1.max(b),
+                _ => out.push((a, b)),
+            }
+        }
+        Coverage { spans: out }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.spans.is_empty()
+    }
+
+    /// Does the window `lo..=hi`, widened by `tol`, meet a covered span?
+    pub fn covers(&self, (lo, hi): (TimeMs, TimeMs), tol: i64) -> bool {
+        self.spans
+            .iter()
+            .any(|&(a, b)| lo <= b.saturating_add(tol) && hi >= a.saturating_sub(tol))
+    }
+
+    /// The uncovered stretches between covered spans.
+    pub fn gaps(&self) -> Vec<(TimeMs, TimeMs)> {
+        self.spans.windows(2).map(|w| (w[0].1, w[1].0)).collect()
+    }
 }
 
 pub fn build(src: &Sources) -> Book {
@@ -54,9 +122,12 @@ pub fn build(src: &Sources) -> Book {
         has_statement: !src.statement.is_empty(),
         ..Book::default()
     };
-    book.span = span(src.statement.iter().map(|r| r.time));
-    let sp = book.span;
-    let inside = move |t: TimeMs, tol: i64| sp.is_some_and(|(a, b)| t >= a - tol && t <= b + tol);
+    let times = Times {
+        minute_files: src.minute_files,
+    };
+    book.coverage = coverage(src, &times);
+    let cov = book.coverage.clone();
+    let inside = |o: &Origin, t: TimeMs, tol: i64| cov.covers(times.window(o, t), tol);
     let mut used = vec![false; book.rows.len()];
     let idx = ByTime::new(&book.rows);
 
@@ -66,7 +137,7 @@ pub fn build(src: &Sources) -> Book {
     let mut derived: Vec<LedgerRow> = Vec::new();
     let mut splits: Vec<(usize, LedgerRow)> = Vec::new();
     for t in transfers {
-        if let Some(i) = match_transfer(&book.rows, &idx, &used, t) {
+        if let Some(i) = match_transfer(&book.rows, &idx, &used, t, &times) {
             used[i] = true;
             if t.direction == Direction::Withdrawal
                 && !t.fee.is_zero()
@@ -81,30 +152,34 @@ pub fn build(src: &Sources) -> Book {
             }
             continue;
         }
-        if inside(t.time, TRANSFER_TOLERANCE_MS) {
-            book.unmatched
-                .push(("Spot".into(), t.coin.clone(), t.origin.clone()));
+        if inside(&t.origin, t.time, TRANSFER_TOLERANCE_MS) {
+            let principal = &transfer_legs(t)[0];
+            book.unmatched.push((
+                "Spot".into(),
+                t.coin.clone(),
+                UnmatchedRow::of(principal, "transfers", None),
+            ));
             continue;
         }
         derived.extend(transfer_legs(t));
     }
     // Ledger rows of other exports (earn interest).
     let placed = place_history_rows(src.statement, &idx, &mut used, src.history_ledger, |t| {
-        inside(t, TRANSFER_TOLERANCE_MS)
+        cov.covers((t, t), TRANSFER_TOLERANCE_MS)
     });
     derived.extend(placed.added);
     book.unmatched.extend(placed.unmatched);
     // Trades.
     let fill_span = span(src.fills.iter().map(|f| f.time));
     for f in src.fills {
-        if inside(f.time, TRADE_TOLERANCE_MS) {
-            for leg in fill_legs(f) {
-                match match_leg(&book.rows, &idx, &used, &leg) {
+        if inside(&f.origin, f.time, TRADE_TOLERANCE_MS) {
+            for (leg, name) in fill_legs(f).into_iter().zip(FILL_LEGS) {
+                match match_leg(&book.rows, &idx, &used, &leg, &times) {
                     Some(i) => used[i] = true,
                     None => book.unmatched.push((
                         leg.wallet.clone(),
                         leg.coin.clone(),
-                        leg.origin.clone(),
+                        UnmatchedRow::of(&leg, "fills", Some(name)),
                     )),
                 }
             }
@@ -118,7 +193,10 @@ pub fn build(src: &Sources) -> Book {
     };
     let mut from_orders = 0usize;
     for o in src.orders {
-        if o.executed_qty.is_zero() || inside(o.time, TRADE_TOLERANCE_MS) || covered(o.time) {
+        if o.executed_qty.is_zero()
+            || inside(&o.origin, o.time, TRADE_TOLERANCE_MS)
+            || covered(o.time)
+        {
             continue;
         }
         derived.extend(order_legs(o));
@@ -130,14 +208,16 @@ pub fn build(src: &Sources) -> Book {
         ));
     }
     for c in src.conversions.iter().filter(|c| c.completed) {
-        if !inside(c.time, TRANSFER_TOLERANCE_MS) {
+        if !inside(&c.origin, c.time, TRANSFER_TOLERANCE_MS) {
             derived.extend(conversion_legs(c));
         }
     }
-    let extra = derivs::legs(&src.derivs, &book.rows, &idx, &mut used, book.span);
+    let extra = derivs::legs(&src.derivs, &book.rows, &idx, &mut used, &book.coverage);
     derived.extend(extra.rows);
     book.unmatched.extend(extra.unmatched);
     book.notes.extend(extra.notes);
+    book.unmatched
+        .extend(statement_unmatched(src, &book.rows, &used, &times));
     for (_, fee) in splits {
         book.rows.push(fee);
     }
@@ -145,11 +225,81 @@ pub fn build(src: &Sources) -> Book {
     book.rows
         .sort_by(|a, b| (a.time, &a.origin).cmp(&(b.time, &b.origin)));
     book.unmatched.sort();
-    book.notes.push(match book.span {
-        Some(_) => "the transaction statement is the book of record inside its time span; other exports are matched against it".into(),
-        None => "no transaction statement: the bridge rests on the trade, order and transfer exports and is partial (other wallet activity is not visible)".into(),
+    for (a, b) in book.coverage.gaps() {
+        book.notes.push(format!(
+            "the transaction statement files leave a gap from {} to {}: no statement covers it, so the other exports are the book there",
+            crate::timefmt::human(a),
+            crate::timefmt::human(b)
+        ));
+    }
+    book.notes.push(match book.coverage.is_empty() {
+        false => "the transaction statement is the book of record inside its time span; other exports are matched against it".into(),
+        true => "no transaction statement: the bridge rests on the trade, order and transfer exports and is partial (other wallet activity is not visible)".into(),
     });
     book
+}
+
+/// Names of the legs `fill_legs` returns, in order.
+const FILL_LEGS: [&str; 3] = ["base", "quote", "fee"];
+
+/// Statement rows (`rows[..used.len()]`) that no other export matched,
+/// where an export of their kind covers their time: deposits and
+/// withdrawals inside the deposit or withdrawal history's span (±60 min),
+/// Spot trade legs inside the trade history's span (±1 s). They stay in the
+/// book (the statement is the book of record) and are listed.
+fn statement_unmatched(
+    src: &Sources,
+    rows: &[LedgerRow],
+    used: &[bool],
+    times: &Times,
+) -> Vec<(String, String, UnmatchedRow)> {
+    // The span (first..last) of each export.
+    let cover = |w: Vec<(TimeMs, TimeMs)>| {
+        Coverage::new(
+            w.into_iter()
+                .reduce(|a, b| (a.0.min(b.0), a.1.max(b.1)))
+                .into_iter()
+                .collect(),
+        )
+    };
+    let history = |dir: Direction| {
+        cover(
+            src.transfers
+                .iter()
+                .filter(|t| t.completed && !t.fiat && t.direction == dir)
+                .map(|t| times.window(&t.origin, t.time))
+                .collect(),
+        )
+    };
+    let (deposits, withdrawals) = (history(Direction::Deposit), history(Direction::Withdrawal));
+    let fills = cover(
+        src.fills
+            .iter()
+            .map(|f| times.window(&f.origin, f.time))
+            .collect(),
+    );
+    rows.iter()
+        .zip(used)
+        .filter(|(r, used)| {
+            let w = times.window(&r.origin, r.time);
+            !**used
+                && match r.category {
+                    Category::Deposit => deposits.covers(w, TRANSFER_TOLERANCE_MS),
+                    Category::Withdrawal => withdrawals.covers(w, TRANSFER_TOLERANCE_MS),
+                    Category::Buy | Category::Sell | Category::TradeFee => {
+                        r.wallet == "Spot" && fills.covers(w, TRADE_TOLERANCE_MS)
+                    }
+                    _ => false,
+                }
+        })
+        .map(|(r, _)| {
+            (
+                r.wallet.clone(),
+                r.coin.clone(),
+                UnmatchedRow::of(r, "ledger", None),
+            )
+        })
+        .collect()
 }
 
 fn span(times: impl Iterator<Item = TimeMs>) -> Option<(TimeMs, TimeMs)> {
@@ -159,18 +309,46 @@ fn span(times: impl Iterator<Item = TimeMs>) -> Option<(TimeMs, TimeMs)> {
     })
 }
 
-fn match_transfer(rows: &[LedgerRow], idx: &ByTime, used: &[bool], t: &Transfer) -> Option<usize> {
+/// The statement span of each file: as given, else from the statement rows
+/// per file (a minute-only file's span ends with its last minute).
+fn coverage(src: &Sources, times: &Times) -> Coverage {
+    let mut spans: Vec<(TimeMs, TimeMs)> = src.statement_spans.to_vec();
+    if spans.is_empty() {
+        let mut per_file: std::collections::BTreeMap<&str, (TimeMs, TimeMs)> =
+            std::collections::BTreeMap::new();
+        for r in src.statement {
+            let (lo, hi) = times.window(&r.origin, r.time);
+            let e = per_file.entry(r.origin.file.as_str()).or_insert((lo, hi));
+            *e = (e.0.min(lo), e.1.max(hi));
+        }
+        spans = per_file.into_values().collect();
+    }
+    Coverage::new(spans)
+}
+
+/// How far apart two rows' times may be when one of them stands for a whole
+/// minute (seconds lost): the time index is searched this much wider.
+const MINUTE_SLACK_MS: TimeMs = 60_000;
+
+fn match_transfer(
+    rows: &[LedgerRow],
+    idx: &ByTime,
+    used: &[bool],
+    t: &Transfer,
+    times: &Times,
+) -> Option<usize> {
     let (cats, amounts) = transfer_keys(t);
-    idx.around(t.time, TRANSFER_TOLERANCE_MS)
+    let dist = |r: &LedgerRow| times.distance((&r.origin, r.time), (&t.origin, t.time));
+    idx.around(t.time, TRANSFER_TOLERANCE_MS + MINUTE_SLACK_MS)
         .map(|i| (i, &rows[i]))
         .filter(|(i, r)| {
             !used[*i]
                 && cats.contains(&r.category)
                 && r.coin == t.coin
                 && amounts.contains(&r.change)
-                && (r.time - t.time).abs() <= TRANSFER_TOLERANCE_MS
+                && dist(r) <= TRANSFER_TOLERANCE_MS
         })
-        .min_by_key(|(i, r)| ((r.time - t.time).abs(), *i))
+        .min_by_key(|(i, r)| (dist(r), (r.time - t.time).abs(), *i))
         .map(|(i, _)| i)
 }
 
@@ -179,16 +357,18 @@ pub(super) fn match_leg(
     idx: &ByTime,
     used: &[bool],
     leg: &LedgerRow,
+    times: &Times,
 ) -> Option<usize> {
-    idx.around(leg.time, TRADE_TOLERANCE_MS)
+    let dist = |r: &LedgerRow| times.distance((&r.origin, r.time), (&leg.origin, leg.time));
+    idx.around(leg.time, TRADE_TOLERANCE_MS + MINUTE_SLACK_MS)
         .map(|i| (i, &rows[i]))
         .filter(|(i, r)| {
             !used[*i]
                 && r.coin == leg.coin
                 && r.change == leg.change
-                && (r.time - leg.time).abs() <= TRADE_TOLERANCE_MS
+                && dist(r) <= TRADE_TOLERANCE_MS
         })
-        .min_by_key(|(i, r)| ((r.time - leg.time).abs(), *i))
+        .min_by_key(|(i, r)| (dist(r), (r.time - leg.time).abs(), *i))
         .map(|(i, _)| i)
 }
 
@@ -414,7 +594,17 @@ mod tests {
         assert_eq!(sum(&book, "USDT"), d("89.5"));
         assert_eq!(
             book.unmatched,
-            vec![("Spot".into(), "USDT".into(), o("withdrawals.csv", 3))]
+            vec![(
+                "Spot".into(),
+                "USDT".into(),
+                UnmatchedRow {
+                    origin: o("withdrawals.csv", 3),
+                    table: "transfers",
+                    time: 10_000_500,
+                    leg: None,
+                    change: d("-7"),
+                }
+            )]
         );
         assert!(book.has_statement);
     }

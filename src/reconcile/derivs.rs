@@ -11,15 +11,16 @@
 //! - Margin borrow/repay and interest: legs of category `margin`, matched
 //!   against the statement inside its span, added outside it.
 
-use super::book::{match_leg, TRADE_TOLERANCE_MS};
+use super::book::{match_leg, Coverage, Times, TRADE_TOLERANCE_MS};
 use super::by_time::ByTime;
-use crate::model::{Category, FuturesFill, LedgerRow, Origin, TimeMs};
+use crate::analysis::UnmatchedRow;
+use crate::model::{Category, FuturesFill, LedgerRow, TimeMs};
 
 /// Legs, unmatched rows and notes to add to the book.
 #[derive(Debug, Default)]
 pub struct DerivLegs {
     pub rows: Vec<LedgerRow>,
-    pub unmatched: Vec<(String, String, Origin)>,
+    pub unmatched: Vec<(String, String, UnmatchedRow)>,
     pub notes: Vec<String>,
 }
 
@@ -34,6 +35,10 @@ pub struct DerivSources<'a> {
 
 fn covers(span: Option<(TimeMs, TimeMs)>, t: TimeMs) -> bool {
     span.is_some_and(|(a, b)| t >= a - TRADE_TOLERANCE_MS && t <= b + TRADE_TOLERANCE_MS)
+}
+
+fn in_statement(coverage: &Coverage, t: TimeMs) -> bool {
+    coverage.covers((t, t), TRADE_TOLERANCE_MS)
 }
 
 fn span_of<'a>(rows: impl Iterator<Item = &'a LedgerRow>) -> Option<(TimeMs, TimeMs)> {
@@ -51,14 +56,25 @@ fn match_or_list(
     leg: &LedgerRow,
     out: &mut DerivLegs,
 ) -> bool {
-    match match_leg(rows, idx, used, leg) {
+    match match_leg(rows, idx, used, leg, &Times::default()) {
         Some(i) => {
             used[i] = true;
             true
         }
         None => {
+            // A futures trade's legs carry their operation; ledger rows are one event.
+            let row = if leg.operation.ends_with("(trade history)") {
+                let name = if leg.operation.starts_with("Futures fee") {
+                    "fee"
+                } else {
+                    "realized_pnl"
+                };
+                UnmatchedRow::of(leg, "fills", Some(name))
+            } else {
+                UnmatchedRow::of(leg, "ledger", None)
+            };
             out.unmatched
-                .push((leg.wallet.clone(), leg.coin.clone(), leg.origin.clone()));
+                .push((leg.wallet.clone(), leg.coin.clone(), row));
             false
         }
     }
@@ -91,17 +107,17 @@ pub fn futures_fill_legs(f: &FuturesFill) -> Vec<LedgerRow> {
 }
 
 /// Legs of the futures and margin exports. `statement` are the statement
-/// rows (with `used` marking those already matched) and `span` their span.
+/// rows (with `used` marking those already matched) and `coverage` the time they cover.
 pub fn legs(
     src: &DerivSources,
     statement: &[LedgerRow],
     idx: &ByTime,
     used: &mut [bool],
-    span: Option<(TimeMs, TimeMs)>,
+    coverage: &Coverage,
 ) -> DerivLegs {
     let mut out = DerivLegs::default();
     for r in src.futures_ledger.iter().chain(src.margin) {
-        if covers(span, r.time) {
+        if in_statement(coverage, r.time) {
             match_or_list(statement, idx, used, r, &mut out);
         } else {
             out.rows.push(r.clone());
@@ -113,7 +129,7 @@ pub fn legs(
     let (mut added, mut matched, mut listed) = (0usize, 0usize, 0usize);
     for f in src.futures_fills {
         for leg in futures_fill_legs(f) {
-            if covers(span, leg.time) {
+            if in_statement(coverage, leg.time) {
                 match_or_list(statement, idx, used, &leg, &mut out);
             } else if covers(txn_span, leg.time) {
                 if match_or_list(src.futures_ledger, &txn_idx, &mut txn_used, &leg, &mut out) {
@@ -154,7 +170,7 @@ pub fn legs(
 mod tests {
     use super::*;
     use crate::decimal::Dec;
-    use crate::model::Side;
+    use crate::model::{Origin, Side};
 
     fn d(s: &str) -> Dec {
         Dec::parse(s).unwrap()
@@ -217,7 +233,7 @@ mod tests {
             futures_ledger: &ledger,
             margin: &[],
         };
-        let out = legs(&src, &[], &ByTime::default(), &mut [], None);
+        let out = legs(&src, &[], &ByTime::default(), &mut [], &Coverage::default());
         // Book: the two history rows + the later trade's legs: −0.157 + 2.5 − 0.1 − 1 = 1.243.
         assert_eq!(out.rows.len(), 4);
         assert_eq!(sum(&out.rows), d("1.243"));
@@ -242,12 +258,12 @@ mod tests {
             &statement,
             &ByTime::new(&statement),
             &mut used,
-            Some((10_000, 10_000)),
+            &Coverage::new(vec![(10_000, 10_000)]),
         );
         assert!(out.rows.is_empty());
         assert_eq!(used, vec![true]);
         // The commission has no statement row: listed, not counted.
         assert_eq!(out.unmatched.len(), 1);
-        assert_eq!(out.unmatched[0].2.row, 3);
+        assert_eq!(out.unmatched[0].2.origin.row, 3);
     }
 }

@@ -10,7 +10,7 @@
 use super::book::TRANSFER_TOLERANCE_MS;
 use super::by_time::ByTime;
 use crate::decimal::Dec;
-use crate::model::{Category, Conversion, Direction, LedgerRow, Origin, TimeMs, Transfer};
+use crate::model::{Category, Conversion, Direction, LedgerRow, TimeMs, Transfer};
 
 /// Categories of a transfer's legs: (principal, fee).
 pub fn transfer_categories(t: &Transfer) -> (Category, Category) {
@@ -84,7 +84,7 @@ pub struct Placed {
     /// Rows outside the statement span: added to the book.
     pub added: Vec<LedgerRow>,
     /// Rows inside it that found no statement row: (wallet, coin, origin).
-    pub unmatched: Vec<(String, String, Origin)>,
+    pub unmatched: Vec<(String, String, crate::analysis::UnmatchedRow)>,
 }
 
 /// Inside the statement span (`inside`), each row must match an unused
@@ -120,9 +120,11 @@ pub fn place_history_rows(
             .map(|(i, _)| i);
         match hit {
             Some(i) => used[i] = true,
-            None => out
-                .unmatched
-                .push((r.wallet.clone(), r.coin.clone(), r.origin.clone())),
+            None => out.unmatched.push((
+                r.wallet.clone(),
+                r.coin.clone(),
+                crate::analysis::UnmatchedRow::of(r, "ledger", None),
+            )),
         }
     }
     out
@@ -131,6 +133,7 @@ pub fn place_history_rows(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Origin;
 
     fn d(s: &str) -> Dec {
         Dec::parse(s).unwrap()
@@ -234,7 +237,17 @@ mod tests {
         assert_eq!(placed.added[0].change, d("0.1"));
         assert_eq!(
             placed.unmatched,
-            vec![("Earn".into(), "BUSD".into(), origin(3))]
+            vec![(
+                "Earn".into(),
+                "BUSD".into(),
+                crate::analysis::UnmatchedRow {
+                    origin: origin(3),
+                    table: "ledger",
+                    time: 10 * hour,
+                    leg: None,
+                    change: d("0.5"),
+                }
+            )]
         );
     }
 }

@@ -4,7 +4,7 @@
 //! and a rejection, one whose file name is an HTML injection attempt).
 
 use crate::analysis::{ActivityBucket, Analysis, ReconRow};
-use crate::analysis::{Attribution, BalanceFacts, BalanceSeries, RowFacts};
+use crate::analysis::{Attribution, BalanceFacts, BalanceSeries, RowFacts, UnmatchedRow};
 use crate::decimal::Dec;
 use crate::detect::finding::{
     Detection, Evidence, Finding, Incident, LossEstimate, Severity, Statistic, Table, Verdict,
@@ -228,7 +228,13 @@ fn recon() -> Vec<ReconRow> {
         observed_closing: Some(d("47.5")),
         residual: Some(d("-0.1")),
         first_negative_at: None,
-        unmatched_rows: vec![origin("withdrawals.csv", 2)],
+        unmatched_rows: vec![UnmatchedRow {
+            origin: origin("withdrawals.csv", 2),
+            table: "transfers",
+            time: T0 + 120_000,
+            leg: None,
+            change: d("-50"),
+        }],
     };
     // PEPE: 23000000 − 23000 = 22977000.
     let pepe = ReconRow {
@@ -313,6 +319,7 @@ pub fn balance_facts() -> BalanceFacts {
                 opening_source: "zero at the first export row (2024-06-30T22:01:00.500Z)".into(),
                 observed_at: None,
                 residual_window: None,
+                mismatches: Vec::new(),
             },
             RowFacts {
                 wallet: "Spot".into(),
@@ -320,6 +327,7 @@ pub fn balance_facts() -> BalanceFacts {
                 opening_source: "balances file line 2 (100 at 2024-06-30T20:00:00.000Z)".into(),
                 observed_at: Some(T0 + 3_600_000),
                 residual_window: Some((Some(T0), Some(T0 + 3_600_000))),
+                mismatches: Vec::new(),
             },
         ],
         transfer_imbalances: vec![("PEPE".into(), d("-5"))],

@@ -218,7 +218,10 @@ fn recon(a: &Analysis) -> J {
                 "residual_nonzero": r.residual.is_some_and(|x| !x.is_zero()),
                 "first_negative": r.first_negative_at.map(human).unwrap_or_default(),
                 "unmatched": r.unmatched_rows.iter()
-                    .map(|o| format!("{} row {}", o.file, o.row)).collect::<Vec<String>>(),
+                    .map(|u| match u.leg {
+                        Some(leg) => format!("{} row {} ({leg} leg, {})", u.origin.file, u.origin.row, u.change),
+                        None => format!("{} row {} ({})", u.origin.file, u.origin.row, u.change),
+                    }).collect::<Vec<String>>(),
             })
         })
         .collect();
@@ -250,6 +253,10 @@ fn balance_facts(a: &Analysis) -> J {
                 "located": f.residual_window.map(|(x, y)| format!(
                     "after {} and by {}", when(x, "the start"), when(y, "the end of the exports")
                 )).unwrap_or_default(),
+                "mismatches": f.mismatches.iter().map(|m| format!(
+                    "balances file line {}: {} at {}, expected {}, difference {}",
+                    m.line, m.observed, when(m.at, "the end of the exports"), m.expected, m.difference
+                )).collect::<Vec<String>>(),
             })
         })
         .collect();

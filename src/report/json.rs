@@ -11,7 +11,7 @@
 use crate::analysis::{Analysis, Attribution, ReconRow, RowFacts};
 use crate::decimal::Dec;
 use crate::detect::finding::{Evidence, Finding, Incident, Statistic, Table};
-use crate::model::{InputSummary, Origin, Rejection, Warning};
+use crate::model::{InputSummary, Rejection, Warning};
 use crate::timefmt::rfc3339_ms;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -325,7 +325,7 @@ struct Recon<'a> {
     observed_closing: Option<Dec>,
     residual: Option<Dec>,
     first_negative_at: Option<String>,
-    unmatched_rows: &'a [Origin],
+    unmatched_rows: Vec<UnmatchedJ<'a>>,
     /// Where the opening comes from (balances file line, or zero at the first export row).
     #[serde(skip_serializing_if = "Option::is_none")]
     opening_source: Option<&'a str>,
@@ -335,6 +335,34 @@ struct Recon<'a> {
     /// The residual appeared after `after` (null: from the start) and by `by` (null: the end).
     #[serde(skip_serializing_if = "Option::is_none")]
     residual_located: Option<Located>,
+    /// Every given balance that differs from the expected balance at its time.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    balance_mismatches: Vec<MismatchJ>,
+}
+
+/// An unmatched row: its origin (file, row, table, time) and which leg of
+/// it, with the change it stands for.
+#[derive(Serialize)]
+struct UnmatchedJ<'a> {
+    file: &'a str,
+    row: u32,
+    table: &'static str,
+    time: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    leg: Option<&'static str>,
+    change: Dec,
+}
+
+#[derive(Serialize)]
+struct MismatchJ {
+    /// Line in the balances file.
+    line: u32,
+    /// `null`: the end of the exports.
+    at: Option<String>,
+    observed: Dec,
+    expected: Dec,
+    /// observed − expected, exact.
+    difference: Dec,
 }
 
 #[derive(Serialize)]
@@ -380,7 +408,18 @@ impl<'a> Recon<'a> {
             observed_closing: r.observed_closing,
             residual: r.residual,
             first_negative_at: r.first_negative_at.map(rfc3339_ms),
-            unmatched_rows: &r.unmatched_rows,
+            unmatched_rows: r
+                .unmatched_rows
+                .iter()
+                .map(|u| UnmatchedJ {
+                    file: &u.origin.file,
+                    row: u.origin.row,
+                    table: u.table,
+                    time: rfc3339_ms(u.time),
+                    leg: u.leg,
+                    change: u.change,
+                })
+                .collect(),
             opening_source: facts.map(|f| f.opening_source.as_str()),
             observed_at: facts
                 .filter(|_| r.observed_closing.is_some())
@@ -389,6 +428,20 @@ impl<'a> Recon<'a> {
                 after: a.map(rfc3339_ms),
                 by: b.map(rfc3339_ms),
             }),
+            balance_mismatches: facts
+                .map(|f| {
+                    f.mismatches
+                        .iter()
+                        .map(|m| MismatchJ {
+                            line: m.line,
+                            at: m.at.map(rfc3339_ms),
+                            observed: m.observed,
+                            expected: m.expected,
+                            difference: m.difference,
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
         }
     }
 }
@@ -495,7 +548,8 @@ mod tests {
         assert_eq!(r["first_negative_at"], Value::Null);
         assert_eq!(
             r["unmatched_rows"],
-            json!([{"file": "withdrawals.csv", "row": 2}])
+            json!([{"file": "withdrawals.csv", "row": 2, "table": "transfers",
+                    "time": "2024-06-30T22:02:00.000Z", "change": "-50"}])
         );
         let p = &j["reconciliation"][1];
         assert_eq!(p["opening"], Value::Null);
