@@ -104,9 +104,12 @@ pub fn summarize(
             s.spawn(move || loop {
                 let i = next.fetch_add(1, Ordering::SeqCst);
                 let Some(inp) = inputs.get(i) else { break };
-                let r = AnalyzeConfig::from_args(&analyze_args(args, &inp.dir))
-                    .and_then(|cfg| analyze_with_account(&cfg))
-                    .map(|(a, acc)| AccountSummary::new(&a, &acc, &inp.name, inp.suspect));
+                // One account per worker, its files read one after another.
+                let r = crate::parallel::serial(|| {
+                    AnalyzeConfig::from_args(&analyze_args(args, &inp.dir))
+                        .and_then(|cfg| analyze_with_account(&cfg))
+                        .map(|(a, acc)| AccountSummary::new(&a, &acc, &inp.name, inp.suspect))
+                });
                 let failed = r.is_err();
                 if tx.send((i, r)).is_err() || failed {
                     // Stop handing out work after an error.

@@ -2,15 +2,32 @@
 //! per item), results in input order whatever order they finish in, so
 //! outputs stay deterministic.
 
+use std::cell::Cell;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
-/// `items.iter().map(f).collect()`, on up to `available_parallelism` threads.
+thread_local! {
+    static SERIAL: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Run `f` with [`map_ordered`] on this thread working serially: for callers
+/// that already run one job per core (`compare`), so that the threads, and
+/// the memory held at once, stay at one job each.
+pub fn serial<R>(f: impl FnOnce() -> R) -> R {
+    let before = SERIAL.with(|s| s.replace(true));
+    let out = f();
+    SERIAL.with(|s| s.set(before));
+    out
+}
+
+/// `items.iter().map(f).collect()`, on up to `available_parallelism` threads
+/// (one, inside [`serial`]).
 pub fn map_ordered<I: Sync, O: Send>(items: &[I], f: impl Fn(&I) -> O + Sync) -> Vec<O> {
-    let workers = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1)
-        .min(items.len());
+    let cores = match SERIAL.with(Cell::get) {
+        true => 1,
+        false => std::thread::available_parallelism().map_or(1, |n| n.get()),
+    };
+    let workers = cores.min(items.len());
     if workers <= 1 {
         return items.iter().map(f).collect();
     }
@@ -53,6 +70,17 @@ mod tests {
         });
         assert_eq!(out.len(), 1000);
         assert!(out.iter().enumerate().all(|(k, (i, _))| *i == k as u64));
+    }
+
+    #[test]
+    fn inside_serial_everything_runs_on_the_calling_thread() {
+        let me = std::thread::current().id();
+        let items: Vec<u32> = (0..64).collect();
+        let ids = super::serial(|| map_ordered(&items, |_| std::thread::current().id()));
+        assert!(ids.iter().all(|id| *id == me));
+        // The flag is restored afterwards.
+        let again = map_ordered(&items, |&i| i * 2);
+        assert_eq!(again[63], 126);
     }
 
     #[test]
