@@ -2,12 +2,12 @@
 # Benchmark of `compare`: N accounts × about ROWS export rows each, release
 # build, wall time and peak memory (/usr/bin/time -v) with 1 and 2 worker
 # threads, and a single `analyze` of the largest account for the memory
-# ratio. Usage: bench/compare.sh [N=100] [EXTRA_TRADES=18000] [WORKDIR]
+# ratio. Usage: bench/compare.sh [N=100] [EXTRA_TRADES=20000] [WORKDIR]
 # EXTRA_TRADES small ADA fills per account: each fill writes one trade-history
-# row, ~2.5 statement rows and 1/1 order row, so 18000 ≈ 100,000 rows (measured: 2000 → 11,159 CSV lines).
+# row, ~2.5 statement rows and 1 order row: 20000 gives ~101,000 CSV lines per account (18000 gave 91,200).
 set -euo pipefail
 N=${1:-100}
-EXTRA=${2:-18000}
+EXTRA=${2:-20000}
 WORK=${3:-/var/tmp/bf-bench-compare}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
