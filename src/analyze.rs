@@ -214,6 +214,9 @@ pub fn run(args: &AnalyzeArgs) -> Result<i32, Error> {
         for line in crate::console::input_notes(&analysis.inputs, cfg.verbose) {
             eprintln!("{line}");
         }
+        for line in crate::console::balance_notes(&analysis) {
+            eprintln!("balances: {line}");
+        }
         let d = &analysis.detection;
         eprintln!(
             "{}: verdict {}, {} incident(s), {} finding(s); report in {}",

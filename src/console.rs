@@ -2,6 +2,7 @@
 //! rejected rows, merged duplicates and warnings, so that nothing skipped
 //! goes unnoticed by someone who never opens `findings.json`.
 
+use crate::analysis::Analysis;
 use crate::model::InputSummary;
 
 /// Warnings and rejections listed per file before "… and N more".
@@ -13,8 +14,12 @@ pub fn input_notes(inputs: &[InputSummary], verbose: bool) -> Vec<String> {
     let limit = if verbose { usize::MAX } else { SHOWN };
     for i in inputs {
         if i.rows_rejected > 0 {
+            let ignored = match i.rows_ignored {
+                0 => String::new(),
+                n => format!(", {n} ignored"),
+            };
             out.push(format!(
-                "{}: {} row(s) rejected and not counted (findings.json inputs[].rejections)",
+                "{}: {} row(s) rejected{ignored} and not counted (findings.json inputs[].rejections)",
                 i.path, i.rows_rejected
             ));
             for r in i.rejections.iter().take(limit) {
@@ -43,6 +48,23 @@ pub fn input_notes(inputs: &[InputSummary], verbose: bool) -> Vec<String> {
         more(&mut out, i.warnings.len(), limit);
     }
     out
+}
+
+/// Every given balance the exports contradict (the observed closing
+/// included), exact; empty when all agree or no balances were given.
+pub fn balance_notes(a: &Analysis) -> Vec<String> {
+    a.balances
+        .rows
+        .iter()
+        .flat_map(|f| {
+            f.mismatches.iter().map(move |m| {
+                format!(
+                    "{} {}: balances file line {}: observed {}, expected {}, difference {}",
+                    f.wallet, f.asset, m.line, m.observed, m.expected, m.difference
+                )
+            })
+        })
+        .collect()
 }
 
 fn more(out: &mut Vec<String>, n: usize, limit: usize) {
@@ -100,6 +122,23 @@ mod tests {
                 "a/statement.csv: warning tz-unknown: no offset; read as UTC",
             ]
         );
+    }
+
+    #[test]
+    fn ignored_rows_listed_with_the_rejections_are_counted_apart() {
+        let mut i = input(1, 0);
+        i.rows_ignored = 1;
+        i.rejections.push(Rejection {
+            row: 5,
+            column: None,
+            reason: "blank row".into(),
+        });
+        let lines = input_notes(&[i], false);
+        assert_eq!(
+            lines[0],
+            "a/statement.csv: 1 row(s) rejected, 1 ignored and not counted (findings.json inputs[].rejections)"
+        );
+        assert_eq!(lines[2], "  row 5: blank row");
     }
 
     #[test]

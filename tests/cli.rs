@@ -358,3 +358,45 @@ fn a_report_written_into_the_input_directory_itself_is_refused() {
     let names: Vec<_> = std::fs::read_dir(&inputs).unwrap().collect();
     assert_eq!(names.len(), 1);
 }
+
+#[test]
+fn contradicting_balances_and_rejected_rows_are_printed_on_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let st = write(
+        dir.path(),
+        "statement.csv",
+        "User_ID,UTC_Time,Account,Operation,Coin,Change,Remark\n\
+         7,2025-01-02 10:00:00,Spot,Deposit,USDT,1000,\n\
+         7,2025-01-03 10:00:00,Spot,Withdraw,USDT,-200,\n\
+         7,2025-01-03 11:00:00,Spot,Deposit,USDT,abc,\n",
+    );
+    // Expected after 2025-01-03 10:00: 1000 − 200 = 800; line 3 says 800.3.
+    let bal = write(
+        dir.path(),
+        "balances.csv",
+        "asset,balance,wallet,time\n\
+         USDT,0,Spot,2025-01-01\n\
+         USDT,800.3,Spot,2025-01-03 23:00\n\
+         USDT,800,Spot,\n",
+    );
+    let b = bal.to_string_lossy().to_string();
+    // Not quiet: what the terminal shows is the point.
+    let o = bin()
+        .arg("analyze")
+        .arg(&st)
+        .arg("--out")
+        .arg(dir.path().join("out"))
+        .args(["--balances", &b, "--skip-errors"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let e = stderr(&o);
+    assert!(
+        e.contains("balances: Spot USDT: balances file line 3: observed 800.3, expected 800, difference 0.3"),
+        "{e}"
+    );
+    // The closing balance agrees: no line for line 4.
+    assert!(!e.contains("line 4"), "{e}");
+    assert!(e.contains("1 row(s) rejected"), "{e}");
+    assert!(e.contains("row 4, column `Change`"), "{e}");
+}

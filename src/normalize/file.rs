@@ -311,6 +311,9 @@ impl<'a> FileCtx<'a> {
                 ),
             );
         }
+        if let Some((code, message)) = &det.note {
+            self.warn(code, None, message.clone());
+        }
         if det.seconds_missing {
             self.warn(
                 "seconds-missing",

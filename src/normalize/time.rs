@@ -61,6 +61,8 @@ pub enum TimeFormat {
     Ymd,
     /// `YY-MM-DD HH:MM:SS`.
     ShortYmd,
+    /// `DD-MM-YY HH:MM[:SS]` (spreadsheet re-save; proven by the values).
+    ShortDmy,
     /// `DD/MM/YYYY HH:MM[:SS]` or `D.M.YYYY H:MM` (spreadsheet re-save).
     DayFirst,
     /// `MM/DD/YYYY HH:MM[:SS]`.
@@ -82,6 +84,8 @@ pub struct Detected {
     pub format: TimeFormat,
     /// True when the values carry no seconds (lost in a spreadsheet re-save).
     pub seconds_missing: bool,
+    /// A warning about the reading chosen: (code, message).
+    pub note: Option<(&'static str, String)>,
 }
 
 fn shape(v: &str) -> Option<(TimeFormat, bool)> {
@@ -163,10 +167,56 @@ pub fn detect(values: &[&str]) -> Result<Detected, TimeError> {
             }),
         };
     }
+    let mut note = None;
+    if format == TimeFormat::ShortYmd {
+        (format, note) = two_digit_order(values, seconds_missing);
+    }
     Ok(Detected {
         format,
         seconds_missing,
+        note,
     })
+}
+
+/// `20-01-25`: YY-MM-DD (Binance's own) or DD-MM-YY (a re-save)? A reading
+/// is possible when every value is a real date in or after 2017; the values
+/// decide when only one reading is possible, else YY-MM-DD — with a warning
+/// when the seconds are missing too (Binance writes them; a re-save drops
+/// them, and may have turned the order round as well).
+fn two_digit_order(
+    values: &[&str],
+    seconds_missing: bool,
+) -> (TimeFormat, Option<(&'static str, String)>) {
+    use chrono::Datelike;
+    let possible = |f: TimeFormat| {
+        values
+            .iter()
+            .all(|v| parse_local(v, f).is_some_and(|t| t.year() >= 2017))
+    };
+    match (
+        possible(TimeFormat::ShortYmd),
+        possible(TimeFormat::ShortDmy),
+    ) {
+        (false, true) => (
+            TimeFormat::ShortDmy,
+            Some((
+                "resaved-by-spreadsheet",
+                "dates look re-saved by a spreadsheet (DD-MM-YY order, proven by the values)"
+                    .into(),
+            )),
+        ),
+        (true, true) if seconds_missing => (
+            TimeFormat::ShortYmd,
+            Some((
+                "date-order-ambiguous",
+                "two-digit dates read as YY-MM-DD (Binance's own order); no value proves it \
+                 against DD-MM-YY: if the file was re-saved by a spreadsheet, check its first \
+                 and last dates"
+                    .into(),
+            )),
+        ),
+        _ => (TimeFormat::ShortYmd, None),
+    }
 }
 
 /// Parse one local time value in a known format.
@@ -188,8 +238,12 @@ pub fn parse_local(v: &str, format: TimeFormat) -> Option<NaiveDateTime> {
                 .ok()
                 .and_then(|d| d.and_hms_opt(0, 0, 0))
         }
-        TimeFormat::ShortYmd => {
-            for f in ["%y-%m-%d %H:%M:%S%.f", "%y-%m-%d %H:%M"] {
+        TimeFormat::ShortYmd | TimeFormat::ShortDmy => {
+            let formats = match format {
+                TimeFormat::ShortYmd => ["%y-%m-%d %H:%M:%S%.f", "%y-%m-%d %H:%M"],
+                _ => ["%d-%m-%y %H:%M:%S%.f", "%d-%m-%y %H:%M"],
+            };
+            for f in formats {
                 if let Ok(t) = NaiveDateTime::parse_from_str(v, f) {
                     return Some(t);
                 }
@@ -343,10 +397,32 @@ mod tests {
     }
 
     #[test]
+    fn two_digit_dash_dates_take_the_only_possible_order() {
+        let at = |v: &str, d: &Detected| {
+            to_utc_ms(parse_local(v, d.format).unwrap(), &TzSpec::Fixed(0)).unwrap()
+        };
+        // 13-01-25 as YY-MM-DD is 2013: only DD-MM-YY is possible.
+        let d = detect(&["20-01-25 10:00", "13-01-25 11:00"]).unwrap();
+        assert_eq!(d.format, TimeFormat::ShortDmy);
+        assert_eq!(d.note.as_ref().unwrap().0, "resaved-by-spreadsheet");
+        assert_eq!(at("20-01-25 10:00", &d), ms("2025-01-20T10:00:00Z"));
+        // Binance's own 24-07-01: as DD-MM-YY it would be 2001.
+        let d = detect(&["24-07-01 01:30:00", "24-07-02 01:30:00"]).unwrap();
+        assert_eq!((d.format, d.note.is_none()), (TimeFormat::ShortYmd, true));
+        // Both orders possible and seconds lost (a re-save): Binance's order,
+        // with a warning; with seconds (as Binance writes them): no warning.
+        let d = detect(&["20-01-25 10:00:01", "22-01-25 10:00:02"]).unwrap();
+        assert_eq!((d.format, d.note.is_none()), (TimeFormat::ShortYmd, true));
+        let d = detect(&["20-01-25 10:00", "22-01-25 10:00"]).unwrap();
+        assert_eq!(d.format, TimeFormat::ShortYmd);
+        assert_eq!(d.note.as_ref().unwrap().0, "date-order-ambiguous");
+        assert_eq!(at("22-01-25 10:00", &d), ms("2022-01-25T10:00:00Z"));
+    }
+
+    #[test]
     fn times_before_binance_opened_are_refused_with_the_reason() {
         // `13-01-25` read as YY-MM-DD is 2013: impossible for an export.
-        let d = detect(&["13-01-25 10:00:00"]).unwrap();
-        let t = parse_local("13-01-25 10:00:00", d.format).unwrap();
+        let t = parse_local("13-01-25 10:00:00", TimeFormat::ShortYmd).unwrap();
         let e = to_utc_ms(t, &TzSpec::Fixed(0)).unwrap_err();
         assert!(
             e.contains("2013-01-25 10:00:00 is before Binance opened"),
