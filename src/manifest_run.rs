@@ -44,10 +44,16 @@ pub fn command_line(a: &AnalyzeArgs) -> Vec<String> {
             s.to_string()
         }),
     );
-    opt(
-        "config",
-        a.config.as_ref().map(|p| p.to_string_lossy().into_owned()),
-    );
+    for (name, file) in [
+        ("config", &a.config),
+        ("balances", &a.balances),
+        ("prices", &a.prices),
+    ] {
+        opt(
+            name,
+            file.as_ref().map(|p| p.to_string_lossy().into_owned()),
+        );
+    }
     if a.skip_errors {
         c.push("--skip-errors".into());
     }
@@ -81,15 +87,22 @@ pub fn run_info(args: &AnalyzeArgs, analysis: &Analysis) -> Result<RunInfo, Erro
     } else {
         "no dated row in the inputs: the epoch"
     };
+    // The option files change the outputs too: hashed and verified with the exports.
+    let mut read: Vec<PathBuf> = args.paths.clone();
+    read.extend(
+        [&args.config, &args.balances, &args.prices]
+            .into_iter()
+            .flatten()
+            .cloned(),
+    );
     Ok(RunInfo {
         tool_version: analysis.tool_version.clone(),
         command: command_line(args),
-        input_args: args
-            .paths
+        input_args: read
             .iter()
             .map(|p| p.to_string_lossy().into_owned())
             .collect(),
-        inputs: hash_inputs(&args.paths)?,
+        inputs: hash_inputs(&read)?,
         report_time: analysis.generated_at,
         report_time_source: source.into(),
     })

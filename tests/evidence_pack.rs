@@ -335,3 +335,49 @@ fn sample_ticket_names_the_incident_window_and_the_loss() {
         assert!(t.contains(i["sha256"].as_str().unwrap()));
     }
 }
+
+#[test]
+fn option_files_are_on_the_command_line_and_verified_like_inputs() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("acct");
+    std::fs::create_dir(&input).unwrap();
+    for e in std::fs::read_dir(root().join(SAMPLE)).unwrap() {
+        let p = e.unwrap().path();
+        std::fs::copy(&p, input.join(p.file_name().unwrap())).unwrap();
+    }
+    let balances = "asset,balance,wallet,time\nUSDT,0,Spot,2025-01-01\n";
+    std::fs::write(tmp.path().join("balances.csv"), balances).unwrap();
+    let out = tmp.path().join("report");
+    let o = analyze(tmp.path(), "acct", &out, &["--balances", "balances.csv"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let m: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
+    let cmd: Vec<&str> = m["command"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|v| v.as_str())
+        .collect();
+    let at = cmd.iter().position(|c| *c == "--balances").unwrap();
+    assert_eq!(cmd[at + 1], "balances.csv");
+    let listed = m["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["path"] == "balances.csv")
+        .unwrap();
+    assert_eq!(listed["sha256"].as_str().unwrap(), hex(balances.as_bytes()));
+    assert_eq!(verify(tmp.path(), &out).status.code(), Some(0));
+    // A changed balances file changes what the report rests on.
+    std::fs::write(
+        tmp.path().join("balances.csv"),
+        format!("{balances}BTC,1,,\n"),
+    )
+    .unwrap();
+    let o = verify(tmp.path(), &out);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout),
+        "changed: input balances.csv (sha256 differs)\n"
+    );
+}

@@ -118,22 +118,9 @@ impl AccountSummary {
 }
 
 fn fill_evidence(f: &Fill, prefix: &impl Fn(&str) -> String) -> Evidence {
-    let mut origin = f.origin.clone();
-    origin.file = prefix(&origin.file);
-    Evidence {
-        origin,
-        table: Table::Fills,
-        time: f.time,
-        symbol: Some(f.symbol.clone()),
-        side: Some(f.side.as_str().to_string()),
-        price: Some(f.price),
-        qty: Some(f.qty),
-        asset: None,
-        order_id: f.order_id.clone(),
-        trade_id: f.trade_id.clone(),
-        txid: None,
-        address: None,
-    }
+    let mut e = crate::detect::util::fill_evidence(f);
+    e.origin.file = prefix(&e.origin.file);
+    e
 }
 
 fn transfer_evidence(t: &Transfer, prefix: &impl Fn(&str) -> String) -> Evidence {

@@ -5,6 +5,7 @@ pub mod balances;
 pub mod book;
 pub mod bridge;
 pub mod by_time;
+pub mod coverage;
 pub mod derivs;
 pub mod facts;
 pub mod money_legs;
