@@ -227,6 +227,20 @@ fn decide_tz(
         let rest = &label[3..];
         if !rest.eq_ignore_ascii_case("null") && !rest.is_empty() {
             if let Some(secs) = parse_offset(rest) {
+                let named =
+                    offset_from_name(display).or_else(|| archive.and_then(offset_from_name));
+                if let Some(other) = named.filter(|o| *o != secs) {
+                    warnings.push(Warning {
+                        code: "tz-conflict".into(),
+                        row: None,
+                        message: format!(
+                            "the time column `{time_header}` says {} but the file name says {}; the \
+                             header's offset was applied. Check one row against the Binance site",
+                            TzSpec::Fixed(secs),
+                            TzSpec::Fixed(other)
+                        ),
+                    });
+                }
                 return (
                     TzSpec::Fixed(secs),
                     format!("{} (from the header)", TzSpec::Fixed(secs)),
@@ -331,6 +345,33 @@ mod tests {
         assert_eq!(s.tz, TzSpec::Fixed(2 * 3600));
         // Without the archive the member's name says neither: refused.
         assert!(sniff(&member, None, &grid, &opts).is_err());
+    }
+
+    #[test]
+    fn header_offset_wins_and_a_different_file_name_offset_is_flagged() {
+        let grid = |h: &str| Grid {
+            header: h.split(',').map(String::from).collect(),
+            header_row: 1,
+            ..Grid::default()
+        };
+        let opts = SniffOptions::default();
+        let g = grid("Date(UTC+1),Pair,Side,Price,Executed,Amount,Fee");
+        let s = sniff(
+            "Binance-Spot-Trade-History-202601011200(UTC+7).csv",
+            None,
+            &g,
+            &opts,
+        )
+        .unwrap();
+        assert_eq!(s.tz, TzSpec::Fixed(3600));
+        let codes: Vec<&str> = s.warnings.iter().map(|w| w.code.as_str()).collect();
+        assert_eq!(codes, ["tz-conflict"]);
+        assert!(s.warnings[0]
+            .message
+            .contains("says UTC+01:00 but the file name says UTC+07:00"));
+        // The same offset in both places: no warning.
+        let s = sniff("Binance-Spot-Trade-History(UTC+1).csv", None, &g, &opts).unwrap();
+        assert!(s.warnings.is_empty(), "{:?}", s.warnings);
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! accounting of every row (normalized, rejected, ignored).
 
 use super::amount::{parse_number, split_suffixed, NumStyle};
-use super::time::{detect, parse_local, to_utc_ms, Detected};
+use super::time::{detect, is_ambiguous, parse_local, to_utc_ms, Detected};
 use crate::decimal::Dec;
 use crate::error::Error;
 use crate::ingest::grid::Grid;
@@ -321,14 +321,35 @@ impl<'a> FileCtx<'a> {
                 "times carry no seconds (lost in a spreadsheet re-save); matching uses a 60 s tolerance".into(),
             );
         }
+        let mut ambiguous: Vec<usize> = Vec::new();
         for &r in &idx {
             match parse_local(values[r], det.format) {
-                Some(t) => match to_utc_ms(t, &self.sniffed.tz) {
-                    Ok(ms) => self.times[r] = Some(ms),
-                    Err(p) => self.time_errors[r] = Some(p),
-                },
+                Some(t) => {
+                    if is_ambiguous(t, &self.sniffed.tz) {
+                        ambiguous.push(r);
+                    }
+                    match to_utc_ms(t, &self.sniffed.tz) {
+                        Ok(ms) => self.times[r] = Some(ms),
+                        Err(p) => self.time_errors[r] = Some(p),
+                    }
+                }
                 None => self.time_errors[r] = Some("not a valid date and time".into()),
             }
+        }
+        if let Some(&first) = ambiguous.first() {
+            let row = self.row_no(first);
+            self.warn(
+                "tz-ambiguous",
+                Some(row),
+                format!(
+                    "{} time(s) fall in the hour that {} repeats when daylight saving time ends \
+                     (first: row {row}, `{}`); the earlier instant was taken — such rows may be an \
+                     hour early",
+                    ambiguous.len(),
+                    self.sniffed.tz,
+                    values[first]
+                ),
+            );
         }
         Ok(())
     }

@@ -323,6 +323,15 @@ pub fn to_utc_ms(t: NaiveDateTime, tz: &TzSpec) -> Result<i64, String> {
     Ok(ms)
 }
 
+/// True for a local time that occurs twice in `tz` (the hour repeated when
+/// daylight saving time ends); [`to_utc_ms`] takes the earlier instant.
+pub fn is_ambiguous(t: NaiveDateTime, tz: &TzSpec) -> bool {
+    match tz {
+        TzSpec::Fixed(_) => false,
+        TzSpec::Named(z) => matches!(z.from_local_datetime(&t), LocalResult::Ambiguous(..)),
+    }
+}
+
 /// 2017-07-01T00:00:00Z: no Binance export holds an earlier event.
 pub const BINANCE_OPENED_MS: i64 = 1_498_867_200_000;
 
@@ -394,6 +403,18 @@ mod tests {
         );
         let d = detect(&["3/4/24 9:05:07"]).unwrap_err();
         assert!(d.problem.contains("no value proves"), "{d:?}");
+    }
+
+    #[test]
+    fn repeated_hour_at_the_end_of_dst_is_ambiguous() {
+        let madrid = parse_tz_arg("Europe/Madrid").unwrap();
+        let t = parse_local("2024-10-27 02:30:00", TimeFormat::Ymd).unwrap();
+        assert!(is_ambiguous(t, &madrid));
+        // The earlier instant: still CEST (UTC+2).
+        assert_eq!(to_utc_ms(t, &madrid), Ok(ms("2024-10-27T00:30:00Z")));
+        let t = parse_local("2024-10-27 03:30:00", TimeFormat::Ymd).unwrap();
+        assert!(!is_ambiguous(t, &madrid));
+        assert!(!is_ambiguous(t, &TzSpec::Fixed(3600)));
     }
 
     #[test]

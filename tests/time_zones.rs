@@ -1,0 +1,49 @@
+//! Local times under a DST zone given with `--tz`: the repeated hour at the
+//! end of summer time is read as its earlier instant and flagged.
+
+use binance_forensics::ingest::sniff::SniffOptions;
+use binance_forensics::normalize::time::parse_tz_arg;
+use binance_forensics::prepare::{prepare, Accounts, InputOptions};
+
+#[test]
+fn times_in_the_repeated_dst_hour_are_flagged() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("statement.csv");
+    std::fs::write(
+        &p,
+        "User ID,Time,Account,Operation,Coin,Change,Remark\n\
+         9,2024-10-27 01:30:00,Spot,Deposit,USDT,5,\n\
+         9,2024-10-27 02:30:00,Spot,Deposit,USDT,1,\n\
+         9,2024-10-27 02:45:00,Spot,Deposit,USDT,2,\n\
+         9,2024-10-27 03:30:00,Spot,Deposit,USDT,3,\n",
+    )
+    .unwrap();
+    let prep = prepare(
+        &InputOptions {
+            paths: vec![p],
+            sniff: SniffOptions {
+                tz: Some(parse_tz_arg("Europe/Madrid").unwrap()),
+                ..SniffOptions::default()
+            },
+            account: None,
+            skip_errors: false,
+        },
+        Accounts::One,
+    )
+    .unwrap();
+    let f = &prep.files[0];
+    let w: Vec<_> = f
+        .summary
+        .warnings
+        .iter()
+        .filter(|w| w.code == "tz-ambiguous")
+        .collect();
+    assert_eq!(w.len(), 1, "{:?}", f.summary.warnings);
+    // Rows 3 and 4 (02:30, 02:45) are in the repeated hour; row 2 (01:30,
+    // CEST) and row 5 (03:30, CET) are not.
+    assert_eq!(w[0].row, Some(3));
+    assert!(w[0].message.starts_with("2 time(s)"), "{}", w[0].message);
+    // 02:30 taken as CEST (UTC+2): 00:30 UTC.
+    let t: Vec<i64> = f.rows.ledger.iter().map(|r| r.time).collect();
+    assert!(t.contains(&1_729_989_000_000), "{t:?}");
+}
