@@ -204,7 +204,14 @@ pub fn run(args: &CompareArgs) -> Result<i32, Error> {
         generated_at,
         result: &result,
     };
-    let rendered = crate::report::campaign::render(&report).map_err(Error::Internal)?;
+    let mut rendered = crate::report::campaign::render(&report).map_err(Error::Internal)?;
+    let info = crate::manifest_run::compare_run_info(args, &dirs, generated_at)?;
+    let manifest =
+        crate::report::manifest::manifest_json(&info, &rendered.files).map_err(Error::Internal)?;
+    rendered
+        .files
+        .push((crate::report::manifest::NAME.to_string(), manifest));
+    rendered.files.sort_by(|x, y| x.0.cmp(&y.0));
     crate::report::write(&out, &rendered).map_err(|e| {
         Error::Usage(format!(
             "cannot write the report to `{}`: {e}",

@@ -107,3 +107,75 @@ pub fn run_info(args: &AnalyzeArgs, analysis: &Analysis) -> Result<RunInfo, Erro
         report_time_source: source.into(),
     })
 }
+
+/// The manifest facts of one `compare` run: the command line (worker count
+/// left out: it changes nothing written), every account directory (suspects
+/// included) and option file, hashed.
+pub fn compare_run_info(
+    args: &crate::cli::CompareArgs,
+    dirs: &[PathBuf],
+    generated_at: crate::model::TimeMs,
+) -> Result<RunInfo, Error> {
+    let mut c: Vec<String> = vec!["binance-forensics".into(), "compare".into()];
+    c.extend(
+        args.accounts
+            .iter()
+            .map(|p| p.to_string_lossy().into_owned()),
+    );
+    let mut opt = |name: &str, v: Option<String>| {
+        if let Some(v) = v {
+            c.push(format!("--{name}"));
+            c.push(v);
+        }
+    };
+    let path = |p: &Option<PathBuf>| p.as_ref().map(|p| p.to_string_lossy().into_owned());
+    opt("accounts-in", path(&args.accounts_in));
+    for s in &args.suspect {
+        opt("suspect", Some(s.to_string_lossy().into_owned()));
+    }
+    opt("out", Some(OUT_PLACEHOLDER.into()));
+    opt("tz", args.tz.clone());
+    opt(
+        "direction",
+        args.direction.map(|d| match d {
+            DirectionArg::Deposit => "deposit".into(),
+            DirectionArg::Withdrawal => "withdrawal".into(),
+        }),
+    );
+    opt("report-time", args.report_time.clone());
+    opt(
+        "fail-on",
+        args.fail_on.map(|l| {
+            match l {
+                LevelArg::Info => "info",
+                LevelArg::Low => "low",
+                LevelArg::Medium => "medium",
+                LevelArg::High => "high",
+            }
+            .to_string()
+        }),
+    );
+    opt("config", path(&args.config));
+    opt("prices", path(&args.prices));
+    if args.skip_errors {
+        c.push("--skip-errors".into());
+    }
+    let mut read: Vec<PathBuf> = dirs.to_vec();
+    read.extend([&args.config, &args.prices].into_iter().flatten().cloned());
+    let source = if args.report_time.is_some() {
+        "--report-time"
+    } else {
+        "the latest event time over all accounts"
+    };
+    Ok(RunInfo {
+        tool_version: env!("CARGO_PKG_VERSION").to_string(),
+        command: c,
+        input_args: read
+            .iter()
+            .map(|p| p.to_string_lossy().into_owned())
+            .collect(),
+        inputs: hash_inputs(&read)?,
+        report_time: generated_at,
+        report_time_source: source.into(),
+    })
+}

@@ -171,3 +171,58 @@ fn compare_refuses_a_single_account() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("at least two account directories"), "{err}");
 }
+
+#[test]
+fn the_joint_report_has_a_manifest_that_verify_checks() {
+    let tmp = tempfile::tempdir().unwrap();
+    let set = tmp.path().join("set");
+    generate(&set, 4, 20, 5);
+    let out = tmp.path().join("joint");
+    compare(&set.join("accounts"), &out, "2");
+    let m: Value =
+        serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
+    // Every export of every account, hashed.
+    let exports = std::fs::read_dir(set.join("accounts"))
+        .unwrap()
+        .flat_map(|d| std::fs::read_dir(d.unwrap().path()).unwrap())
+        .count();
+    assert_eq!(m["inputs"].as_array().unwrap().len(), exports);
+    let cmd: Vec<&str> = m["command"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert_eq!(cmd[..2], ["binance-forensics", "compare"]);
+    assert!(!cmd.contains(&"--jobs"), "{cmd:?}");
+    let verify = || bin().arg("verify").arg(&out).output().unwrap();
+    let o = verify();
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+    // One byte more in one account's export: named, exit 1.
+    let acct = std::fs::read_dir(set.join("accounts"))
+        .unwrap()
+        .map(|d| d.unwrap().path())
+        .min()
+        .unwrap();
+    let file = std::fs::read_dir(&acct)
+        .unwrap()
+        .map(|d| d.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "csv"))
+        .unwrap();
+    let mut bytes = std::fs::read(&file).unwrap();
+    bytes.push(b'\n');
+    std::fs::write(&file, bytes).unwrap();
+    let o = verify();
+    assert_eq!(o.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.starts_with("changed: input "), "{text}");
+    assert!(
+        text.contains(&*file.file_name().unwrap().to_string_lossy()),
+        "{text}"
+    );
+}
