@@ -75,7 +75,7 @@ pub struct InspectArgs {
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
     /// Time zone of files whose times carry no offset (IANA name or +HH:MM).
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub tz: Option<String>,
     /// Direction of deposit/withdrawal files whose name does not say.
     #[arg(long, value_enum)]
@@ -106,7 +106,7 @@ pub struct NormalizeArgs {
     #[arg(long)]
     pub account: Option<String>,
     /// Time zone of files whose times carry no offset (IANA name or +HH:MM).
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub tz: Option<String>,
     /// Direction of deposit/withdrawal files whose name does not say.
     #[arg(long, value_enum)]

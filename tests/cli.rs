@@ -400,3 +400,36 @@ fn contradicting_balances_and_rejected_rows_are_printed_on_the_terminal() {
     assert!(e.contains("1 row(s) rejected"), "{e}");
     assert!(e.contains("row 4, column `Change`"), "{e}");
 }
+
+#[test]
+fn every_command_takes_a_negative_tz_offset_as_a_value() {
+    let dir = tempfile::tempdir().unwrap();
+    let inputs = dir.path().join("in");
+    std::fs::create_dir(&inputs).unwrap();
+    std::fs::copy(
+        case("01-statement-time-header.csv"),
+        inputs.join("statement.csv"),
+    )
+    .unwrap();
+    let run = |args: &[&str]| {
+        let o = bin().args(args).arg(&inputs).output().unwrap();
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", stderr(&o));
+        String::from_utf8_lossy(&o.stdout).to_string()
+    };
+    // 2026-03-05 09:15:02 at UTC−5 is 14:15:02 UTC.
+    let out = run(&["inspect", "--tz", "-05:00"]);
+    assert!(out.contains("UTC-05:00"), "{out}");
+    let tables = dir.path().join("tables");
+    let t = tables.to_string_lossy().to_string();
+    run(&[
+        "normalize",
+        "--tz",
+        "-05:00",
+        "--format",
+        "csv",
+        "-q",
+        "--out",
+        &t,
+    ]);
+    assert!(tables.exists());
+}
