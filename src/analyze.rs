@@ -34,8 +34,8 @@ pub struct AnalyzeConfig {
 impl AnalyzeConfig {
     pub fn from_args(a: &AnalyzeArgs) -> Result<AnalyzeConfig, Error> {
         let mut options = BTreeMap::new();
-        let sniff = sniff_options(a.tz.as_deref(), a.direction)?;
-        if let Some(s) = &a.tz {
+        let sniff = sniff_options(a.read.tz.as_deref(), a.read.direction)?;
+        if let Some(s) = &a.read.tz {
             options.insert("tz".into(), s.clone());
         }
         if let Some(d) = &sniff.direction {
@@ -81,7 +81,7 @@ impl AnalyzeConfig {
         if let Some(acc) = &a.account {
             options.insert("account".into(), acc.clone());
         }
-        if a.skip_errors {
+        if a.read.skip_errors {
             options.insert("skip_errors".into(), "true".into());
         }
         let balances = match &a.balances {
@@ -110,7 +110,7 @@ impl AnalyzeConfig {
             report_time,
             fail_on,
             detect,
-            skip_errors: a.skip_errors,
+            skip_errors: a.read.skip_errors,
             quiet: a.quiet,
             verbose: a.verbose,
             balances,

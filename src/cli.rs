@@ -74,18 +74,11 @@ pub struct InspectArgs {
     /// Export files, .zip archives or directories (read recursively).
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
-    /// Time zone of files whose times carry no offset (IANA name or +HH:MM).
-    #[arg(long, allow_hyphen_values = true)]
-    pub tz: Option<String>,
-    /// Direction of deposit/withdrawal files whose name does not say.
-    #[arg(long, value_enum)]
-    pub direction: Option<DirectionArg>,
+    #[command(flatten)]
+    pub read: ReadArgs,
     /// Account id [default: the User_ID in the exports].
     #[arg(long)]
     pub account: Option<String>,
-    /// Continue past bad rows and unrecognized files, counting and listing them.
-    #[arg(long)]
-    pub skip_errors: bool,
     /// Print JSON instead of text.
     #[arg(long)]
     pub json: bool,
@@ -105,6 +98,16 @@ pub struct NormalizeArgs {
     /// Account id [default: the User_ID in the exports, else the first input's name].
     #[arg(long)]
     pub account: Option<String>,
+    #[command(flatten)]
+    pub read: ReadArgs,
+    /// Print nothing but errors.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+/// How the input files are read: the same options for every command that reads exports.
+#[derive(Debug, Clone, Default, Args)]
+pub struct ReadArgs {
     /// Time zone of files whose times carry no offset (IANA name or +HH:MM).
     #[arg(long, allow_hyphen_values = true)]
     pub tz: Option<String>,
@@ -114,9 +117,6 @@ pub struct NormalizeArgs {
     /// Continue past bad rows and unrecognized files, counting and listing them.
     #[arg(long)]
     pub skip_errors: bool,
-    /// Print nothing but errors.
-    #[arg(short, long)]
-    pub quiet: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -144,12 +144,8 @@ pub struct AnalyzeArgs {
     /// Account id [default: the User_ID in the exports, else the first input's name].
     #[arg(long)]
     pub account: Option<String>,
-    /// Time zone of files whose times carry no offset (IANA name or +HH:MM).
-    #[arg(long, allow_hyphen_values = true)]
-    pub tz: Option<String>,
-    /// Direction of deposit/withdrawal files whose name does not say.
-    #[arg(long, value_enum)]
-    pub direction: Option<DirectionArg>,
+    #[command(flatten)]
+    pub read: ReadArgs,
     /// Report time (RFC 3339, not before the latest input event) [default: the latest event time in the inputs].
     #[arg(long)]
     pub report_time: Option<String>,
@@ -165,9 +161,6 @@ pub struct AnalyzeArgs {
     /// Prices (CSV `time,asset,price` in the reference asset) for the loss in USDT where the account's own fills do not price an asset.
     #[arg(long)]
     pub prices: Option<PathBuf>,
-    /// Continue past bad rows and unrecognized files, counting and listing them.
-    #[arg(long)]
-    pub skip_errors: bool,
     /// Print nothing but errors.
     #[arg(short, long)]
     pub quiet: bool,
@@ -193,12 +186,8 @@ pub struct CompareArgs {
     /// Accounts analyzed in parallel [default: the number of CPUs, at most 8].
     #[arg(long, short = 'j')]
     pub jobs: Option<usize>,
-    /// Time zone of files whose times carry no offset (IANA name or +HH:MM).
-    #[arg(long, allow_hyphen_values = true)]
-    pub tz: Option<String>,
-    /// Direction of deposit/withdrawal files whose name does not say.
-    #[arg(long, value_enum)]
-    pub direction: Option<DirectionArg>,
+    #[command(flatten)]
+    pub read: ReadArgs,
     /// Report time (RFC 3339) [default: the latest event time in the inputs].
     #[arg(long)]
     pub report_time: Option<String>,
@@ -211,9 +200,6 @@ pub struct CompareArgs {
     /// Prices (CSV `time,asset,price` in the reference asset) for each account's loss where its own fills do not price an asset.
     #[arg(long)]
     pub prices: Option<PathBuf>,
-    /// Continue past bad rows and unrecognized files, counting and listing them.
-    #[arg(long)]
-    pub skip_errors: bool,
     /// Print nothing but errors.
     #[arg(short, long)]
     pub quiet: bool,

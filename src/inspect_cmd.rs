@@ -27,9 +27,9 @@ pub struct Inspection {
 pub fn inspect(args: &InspectArgs) -> Result<Inspection, Error> {
     let opts = InputOptions {
         paths: args.paths.clone(),
-        sniff: sniff_options(args.tz.as_deref(), args.direction)?,
+        sniff: sniff_options(args.read.tz.as_deref(), args.read.direction)?,
         account: args.account.clone(),
-        skip_errors: args.skip_errors,
+        skip_errors: args.read.skip_errors,
     };
     let prep = prepare(&opts, Accounts::Any)?;
     let mut archives = prep.archives.clone();

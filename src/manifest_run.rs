@@ -23,27 +23,10 @@ pub fn command_line(a: &AnalyzeArgs) -> Vec<String> {
         }
     };
     opt("account", a.account.clone());
-    opt("tz", a.tz.clone());
-    opt(
-        "direction",
-        a.direction.map(|d| match d {
-            DirectionArg::Deposit => "deposit".into(),
-            DirectionArg::Withdrawal => "withdrawal".into(),
-        }),
-    );
+    opt("tz", a.read.tz.clone());
+    opt("direction", a.read.direction.map(direction_name));
     opt("report-time", a.report_time.clone());
-    opt(
-        "fail-on",
-        a.fail_on.map(|l| {
-            let s = match l {
-                LevelArg::Info => "info",
-                LevelArg::Low => "low",
-                LevelArg::Medium => "medium",
-                LevelArg::High => "high",
-            };
-            s.to_string()
-        }),
-    );
+    opt("fail-on", a.fail_on.map(level_name));
     for (name, file) in [
         ("config", &a.config),
         ("balances", &a.balances),
@@ -54,10 +37,28 @@ pub fn command_line(a: &AnalyzeArgs) -> Vec<String> {
             file.as_ref().map(|p| p.to_string_lossy().into_owned()),
         );
     }
-    if a.skip_errors {
+    if a.read.skip_errors {
         c.push("--skip-errors".into());
     }
     c
+}
+
+fn direction_name(d: DirectionArg) -> String {
+    match d {
+        DirectionArg::Deposit => "deposit",
+        DirectionArg::Withdrawal => "withdrawal",
+    }
+    .into()
+}
+
+fn level_name(l: LevelArg) -> String {
+    match l {
+        LevelArg::Info => "info",
+        LevelArg::Low => "low",
+        LevelArg::Medium => "medium",
+        LevelArg::High => "high",
+    }
+    .into()
 }
 
 /// Hash every file the input paths expand to (the same walk `analyze` reads).
@@ -134,30 +135,13 @@ pub fn compare_run_info(
         opt("suspect", Some(s.to_string_lossy().into_owned()));
     }
     opt("out", Some(OUT_PLACEHOLDER.into()));
-    opt("tz", args.tz.clone());
-    opt(
-        "direction",
-        args.direction.map(|d| match d {
-            DirectionArg::Deposit => "deposit".into(),
-            DirectionArg::Withdrawal => "withdrawal".into(),
-        }),
-    );
+    opt("tz", args.read.tz.clone());
+    opt("direction", args.read.direction.map(direction_name));
     opt("report-time", args.report_time.clone());
-    opt(
-        "fail-on",
-        args.fail_on.map(|l| {
-            match l {
-                LevelArg::Info => "info",
-                LevelArg::Low => "low",
-                LevelArg::Medium => "medium",
-                LevelArg::High => "high",
-            }
-            .to_string()
-        }),
-    );
+    opt("fail-on", args.fail_on.map(level_name));
     opt("config", path(&args.config));
     opt("prices", path(&args.prices));
-    if args.skip_errors {
+    if args.read.skip_errors {
         c.push("--skip-errors".into());
     }
     let mut read: Vec<PathBuf> = dirs.to_vec();

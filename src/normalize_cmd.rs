@@ -17,9 +17,9 @@ use std::path::{Path, PathBuf};
 pub fn run(args: &NormalizeArgs) -> Result<i32, Error> {
     let opts = InputOptions {
         paths: args.paths.clone(),
-        sniff: sniff_options(args.tz.as_deref(), args.direction)?,
+        sniff: sniff_options(args.read.tz.as_deref(), args.read.direction)?,
         account: args.account.clone(),
-        skip_errors: args.skip_errors,
+        skip_errors: args.read.skip_errors,
     };
     let prep = prepare(&opts, Accounts::One)?;
     let asm = assemble(&prep.account, &prep.files);
