@@ -100,12 +100,41 @@ fn cell_text(c: &Data) -> String {
     }
 }
 
-/// Shortest decimal text that reads back as the same float (no exponent).
+/// A numeric cell as plain decimal text with at most 15 significant digits,
+/// as Excel shows and keeps it: `0.1 + 0.2` stored as 0.30000000000000004
+/// reads `0.3`; the float's last bits are representation noise, not money.
 fn float_text(f: f64) -> String {
+    if !f.is_finite() {
+        return format!("{f}");
+    }
     if f.fract() == 0.0 && f.abs() < 1e15 {
         return format!("{}", f as i64);
     }
-    format!("{f}")
+    let sci = format!("{f:.14e}"); // `-3.00000000000000e-1`
+    let Some((mantissa, exp)) = sci.split_once('e') else {
+        return format!("{f}");
+    };
+    let Ok(exp) = exp.parse::<i32>() else {
+        return format!("{f}");
+    };
+    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+    // value = 0.d1 d2 … d15 × 10^(exp + 1)
+    let point = exp + 1;
+    let mut text = if point <= 0 {
+        format!("0.{}{digits}", "0".repeat((-point) as usize))
+    } else if point as usize >= digits.len() {
+        format!("{digits}{}", "0".repeat(point as usize - digits.len()))
+    } else {
+        let (int, frac) = digits.split_at(point as usize);
+        format!("{int}.{frac}")
+    };
+    if text.contains('.') {
+        text = text.trim_end_matches('0').trim_end_matches('.').to_string();
+    }
+    match f < 0.0 {
+        true => format!("-{text}"),
+        false => text,
+    }
 }
 
 #[cfg(test)]
@@ -117,6 +146,13 @@ mod tests {
         assert_eq!(float_text(0.1), "0.1");
         assert_eq!(float_text(1500.0), "1500");
         assert_eq!(float_text(-0.00000007), "-0.00000007");
+        // Excel's 15 significant digits: float noise gone, digits kept.
+        assert_eq!(float_text(0.1 + 0.2), "0.3");
+        assert_eq!(float_text(1234.5678), "1234.5678");
+        assert_eq!(float_text(-0.9049715199999999), "-0.90497152");
+        assert_eq!(float_text(123456789.0123457 / 1e12), "0.000123456789012346");
+        assert_eq!(float_text(60013.8747213736), "60013.8747213736");
+        assert_eq!(float_text(12345678.0 + 0.123456789), "12345678.1234568");
     }
 
     #[test]
