@@ -219,7 +219,7 @@ pub struct SamplesArgs {
     /// Generate a campaign set instead: OUT/accounts/<id>/ per account and OUT/campaign.truth.json.
     #[arg(long)]
     pub campaign: bool,
-    /// Accounts in the campaign set (with --campaign; at least 8).
+    /// Accounts in the campaign set (with --campaign; at least the victims + 6).
     #[arg(long, default_value_t = 25, requires = "campaign")]
     pub accounts: usize,
     /// Victims among them (with --campaign; 2 to 8).

@@ -132,6 +132,11 @@ pub fn summarize(
     if let Some((i, e)) = first_err {
         return Err(match e {
             Error::Usage(m) => Error::Usage(format!("account `{}`: {m}", inputs[i].name)),
+            // Name the file with its account directory (`acct-004/garbage.csv`).
+            Error::Input(mut e) => {
+                e.file = format!("{}/{}", inputs[i].name, e.file);
+                Error::Input(e)
+            }
             other => other,
         });
     }

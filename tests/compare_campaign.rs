@@ -226,3 +226,26 @@ fn the_joint_report_has_a_manifest_that_verify_checks() {
         "{text}"
     );
 }
+
+#[test]
+fn a_bad_file_is_named_with_its_account_directory() {
+    let tmp = tempfile::tempdir().unwrap();
+    let set = tmp.path().join("set");
+    generate(&set, 5, 12, 3);
+    let acct = set.join("accounts").join("acct-004");
+    std::fs::write(
+        acct.join("statement-extra.csv"),
+        "User_ID,UTC_Time,Account,Operation,Coin,Change,Remark\n1,2025-01-01 10:00:00,Spot,Deposit,USDT,abc,\n",
+    )
+    .unwrap();
+    let o = bin()
+        .args(["compare", "-q", "--accounts-in"])
+        .arg(set.join("accounts"))
+        .arg("--out")
+        .arg(tmp.path().join("r"))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("acct-004/statement-extra.csv line 2"), "{err}");
+}

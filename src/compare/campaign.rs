@@ -83,6 +83,8 @@ fn campaign(
         .filter(|p| p.accounts.intersection(&group).count() >= 2)
         .collect();
     let mut members = Vec::new();
+    // First-buy times of the members only (the entry group may hold others).
+    let mut entry_times: Vec<i64> = Vec::new();
     for (id, entry) in &g.entries {
         let acc = by_id.get(id)?;
         let incidents: Vec<_> = acc
@@ -118,6 +120,7 @@ fn campaign(
         );
         evidence.sort();
         evidence.dedup();
+        entry_times.push(entry.time);
         members.push(CampaignMember {
             account: id.to_string(),
             verdict: acc.verdict,
@@ -189,7 +192,7 @@ fn campaign(
             g.symbol,
             human(start),
             human(end),
-            (g.end() - g.start()) / 1000,
+            (entry_times.iter().max().unwrap_or(&0) - entry_times.iter().min().unwrap_or(&0)) / 1000,
             in_window.len(),
             losses.join(", "),
             total_text

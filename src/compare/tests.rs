@@ -143,6 +143,13 @@ fn campaign_names_the_victims_and_not_the_chaser_or_the_early_holder() {
     assert_eq!(c.symbol, "ZZZUSDT");
     // Window: earliest incident start (v1, T0 − 1 min) to latest end (v3, T0 + 6 min).
     assert_eq!((c.start, c.end), (T0 - MIN, T0 + 6 * MIN));
+    // First buys of the members: T0 (v1) to T0 + 3 min (v3) = 180 s; the
+    // chaser's at T0 + 12 min is in the entry group, not in the campaign.
+    assert!(
+        c.finding.explanation.contains("first buys within 180 s"),
+        "{}",
+        c.finding.explanation
+    );
     // 100.5 + 200 + 0.25 = 300.75
     assert_eq!(c.total_reference, Some(("USDT".to_string(), d("300.75"))));
     assert_eq!(c.finding.value, Some(("USDT".to_string(), d("300.75"))));

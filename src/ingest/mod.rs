@@ -160,6 +160,12 @@ fn walk(
                 skipped.push(skip("symbolic link to a directory, not followed"));
             } else if p.join("findings.json").exists() {
                 skipped.push(skip("a binance-forensics report directory, not read"));
+            } else if name.starts_with("account=") {
+                // `normalize` writes DIR/<table>/account=<id>/part-0.*: its
+                // canonical tables are not Binance exports.
+                skipped.push(skip(
+                    "a partition of `binance-forensics normalize` output (canonical tables), not read",
+                ));
             } else {
                 walk(root, &p, out, skipped)?;
             }
@@ -470,5 +476,24 @@ mod tests {
         // One directory: names relative to it, as before.
         let (one, _) = collect_paths(std::slice::from_ref(&a)).unwrap();
         assert_eq!(one[0].1, "sub/statement.csv");
+    }
+
+    #[test]
+    fn normalize_output_inside_an_input_directory_is_not_read() {
+        let tmp = tempfile::tempdir().unwrap();
+        let part = tmp.path().join("tables/ledger/account=7");
+        std::fs::create_dir_all(&part).unwrap();
+        std::fs::write(part.join("part-0.csv"), "x").unwrap();
+        std::fs::write(tmp.path().join("statement.csv"), "x").unwrap();
+        let (paths, skipped) = collect_paths(&[tmp.path().to_path_buf()]).unwrap();
+        let names: Vec<&str> = paths.iter().map(|p| p.1.as_str()).collect();
+        assert_eq!(names, ["statement.csv"]);
+        assert_eq!(skipped.len(), 1);
+        assert_eq!(skipped[0].display, "tables/ledger/account=7");
+        assert!(
+            skipped[0].reason.contains("normalize"),
+            "{}",
+            skipped[0].reason
+        );
     }
 }

@@ -268,6 +268,20 @@ fn decide_tz(
         );
     }
     if let Some(secs) = archive.and_then(offset_from_name) {
+        let header_says_utc =
+            header_tz.is_some_and(|l| l.len() == 3) || time_header.starts_with("utc");
+        if header_says_utc && secs != 0 {
+            warnings.push(Warning {
+                code: "tz-conflict".into(),
+                row: None,
+                message: format!(
+                    "the time column `{time_header}` says UTC but the archive name says {}; the \
+                     archive name's offset was applied (Binance writes the export's zone there). \
+                     Check one row against the Binance site",
+                    TzSpec::Fixed(secs)
+                ),
+            });
+        }
         return (
             TzSpec::Fixed(secs),
             format!("{} (from the archive name)", TzSpec::Fixed(secs)),
@@ -369,6 +383,16 @@ mod tests {
         assert!(s.warnings[0]
             .message
             .contains("says UTC+01:00 but the file name says UTC+07:00"));
+        // A member saying UTC inside an archive named (UTC+8): flagged too.
+        let g8 = grid("Date(UTC),Pair,Side,Price,Executed,Amount,Fee");
+        let archive = "Binance-Spot-Trade-History-202601011200(UTC+8)_ab.zip";
+        let s = sniff(&format!("{archive}/part-0.csv"), Some(archive), &g8, &opts).unwrap();
+        assert_eq!(s.tz, TzSpec::Fixed(8 * 3600));
+        assert!(
+            s.warnings.iter().any(|w| w.code == "tz-conflict"),
+            "{:?}",
+            s.warnings
+        );
         // The same offset in both places: no warning.
         let s = sniff("Binance-Spot-Trade-History(UTC+1).csv", None, &g, &opts).unwrap();
         assert!(s.warnings.is_empty(), "{:?}", s.warnings);
