@@ -84,6 +84,26 @@ fn check_seed(seed: u64, accounts: usize, victims: usize) {
         .collect();
     assert_eq!(named, want, "seed {seed}");
     assert_eq!(c["symbols"][0], truth["symbol"]);
+    // The ticket asks only for what the findings support: no victim shares
+    // a receiving address here, so it asks for the symbol's counterparties.
+    let ticket = std::fs::read_to_string(out.join("ticket.txt")).unwrap();
+    let shared_receiver = j["findings"].as_array().unwrap().iter().any(|f| {
+        ["counterparty", "shared-address", "shared-txid"].contains(&f["detector"].as_str().unwrap())
+            && f["account"]
+                .as_str()
+                .unwrap()
+                .split(',')
+                .any(|a| want.contains(a))
+    });
+    if !shared_receiver {
+        let sym = truth["symbol"].as_str().unwrap();
+        assert!(
+            ticket.contains(&format!(
+                "identify the counterparties of these accounts' {sym} buys"
+            )),
+            "{ticket}"
+        );
+    }
     // The campaign window covers the truth window.
     let (s, e) = (c["start"].as_str().unwrap(), c["end"].as_str().unwrap());
     assert!(

@@ -105,11 +105,31 @@ fn empty_file() {
 
 #[test]
 fn xlsx_that_is_not_a_zip() {
-    refused(
-        "report.xlsx",
-        STATEMENT.as_bytes(),
-        "cannot open as a spreadsheet",
+    // Binary bytes that are no workbook: refused.
+    let mut junk = vec![0u8, 0x9c, 0xff, 0x01];
+    junk.extend(std::iter::repeat_n(0x5a, 300));
+    refused("report.xlsx", &junk, "cannot open as a spreadsheet");
+    // CSV text renamed to .xlsx: read as CSV, and said so.
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(dir.path(), "statement.xlsx", STATEMENT.as_bytes());
+    let out = dir.path().join("out");
+    let o = run("analyze", &p, &out);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
     );
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("findings.json")).unwrap()).unwrap();
+    let codes: Vec<&str> = doc["inputs"][0]["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|w| w["code"].as_str())
+        .collect();
+    assert!(codes.contains(&"not-xlsx"), "{codes:?}");
+    assert_eq!(doc["inputs"][0]["kind"], "statement");
 }
 
 #[test]

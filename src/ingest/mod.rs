@@ -407,13 +407,48 @@ fn read_one(
 ) -> Result<(Grid, Sniffed), Error> {
     let is_zip = bytes.starts_with(b"PK\x03\x04");
     let is_xlsx_name = display.to_lowercase().ends_with(".xlsx");
-    let grid = if is_zip || is_xlsx_name {
+    if is_xlsx_name && !is_zip && bytes.starts_with(&OLE_MAGIC) {
+        return Err(Error::input(
+            display,
+            None,
+            None,
+            "",
+            "an encrypted workbook or an old .xls file (OLE compound document), not an .xlsx",
+            "remove the password (Excel: File › Info › Protect Workbook) or save it as .xlsx, \
+             or export the history from Binance again",
+        ));
+    }
+    // Named .xlsx but holding text: a CSV renamed by hand.
+    let csv_named_xlsx = is_xlsx_name && !is_zip && looks_like_text(bytes);
+    let grid = if (is_zip || is_xlsx_name) && !csv_named_xlsx {
         xlsx::read_xlsx(display, bytes)?
     } else {
         csv::read_csv(display, bytes)?
     };
-    let sniffed = sniff::sniff(display, archive, &grid, opts)?;
+    let mut sniffed = sniff::sniff(display, archive, &grid, opts)?;
+    if csv_named_xlsx {
+        sniffed.warnings.push(crate::model::Warning {
+            code: "not-xlsx".into(),
+            row: None,
+            message: "named .xlsx but holds CSV text; read as CSV".into(),
+        });
+    }
     Ok((grid, sniffed))
+}
+
+/// The signature of OLE compound documents (.xls, encrypted .xlsx).
+const OLE_MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+
+/// No NUL byte and valid UTF-8 in the first 4 KiB (a cut multi-byte
+/// character at the end allowed).
+fn looks_like_text(bytes: &[u8]) -> bool {
+    let head = &bytes[..bytes.len().min(4096)];
+    !head.is_empty()
+        && !head.contains(&0)
+        && match std::str::from_utf8(head) {
+            Ok(_) => true,
+            Err(e) => e.error_len().is_none(),
+        }
 }
 
 /// User ids named in statement files (`User_ID` column), sorted, distinct.
@@ -476,6 +511,33 @@ mod tests {
         // One directory: names relative to it, as before.
         let (one, _) = collect_paths(std::slice::from_ref(&a)).unwrap();
         assert_eq!(one[0].1, "sub/statement.csv");
+    }
+
+    #[test]
+    fn a_csv_named_xlsx_is_read_as_csv_and_an_encrypted_workbook_is_named() {
+        let csv = b"User_ID,UTC_Time,Account,Operation,Coin,Change,Remark\n\
+                    1,2025-01-02 10:00:00,Spot,Deposit,USDT,5,\n";
+        let (grid, sniffed) =
+            read_one("history.xlsx", None, csv, &SniffOptions::default()).unwrap();
+        assert_eq!(grid.rows.len(), 1);
+        assert_eq!(sniffed.kind, crate::model::FileKind::Statement);
+        assert!(sniffed.warnings.iter().any(|w| w.code == "not-xlsx"));
+        let mut ole = OLE_MAGIC.to_vec();
+        ole.extend_from_slice(&[0u8; 600]);
+        let e = read_one("locked.xlsx", None, &ole, &SniffOptions::default()).unwrap_err();
+        assert!(e.to_string().contains("encrypted workbook"), "{e}");
+        // Binary garbage named .xlsx still goes to the spreadsheet reader's error.
+        let e = read_one(
+            "junk.xlsx",
+            None,
+            &[0, 1, 2, 3, 0xff],
+            &SniffOptions::default(),
+        )
+        .unwrap_err();
+        assert!(
+            e.to_string().contains("cannot open as a spreadsheet"),
+            "{e}"
+        );
     }
 
     #[test]

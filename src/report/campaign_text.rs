@@ -188,7 +188,31 @@ pub fn ticket_txt(rep: &CompareReport<'_>) -> Vec<u8> {
                 format!("{v} {a}")
             });
         let _ = writeln!(t, "\nTotal loss: {total}");
-        let _ = writeln!(t, "Requested: freeze any account that received the proceeds (see counterparty and shared-address findings), and review every listed account together as one case.");
+        // Only findings that tie this campaign's members to a receiver.
+        let receivers: Vec<&str> = r
+            .findings
+            .iter()
+            .filter(|f| {
+                matches!(
+                    f.detector.as_str(),
+                    "counterparty" | "shared-address" | "shared-txid"
+                )
+            })
+            .filter(|f| c.members.iter().any(|m| m.shared.contains(&f.id)))
+            .map(|f| f.id.as_str())
+            .collect();
+        let _ = match receivers.is_empty() {
+            false => writeln!(
+                t,
+                "Requested: freeze any account that received the proceeds (see {}), and review every listed account together as one case.",
+                receivers.join(", ")
+            ),
+            true => writeln!(
+                t,
+                "Requested: identify the counterparties of these accounts' {} buys (the sellers received the proceeds), and review every listed account together as one case.",
+                c.symbol
+            ),
+        };
     }
     let others: Vec<_> = r
         .findings
