@@ -87,6 +87,10 @@ fn campaign(
     let mut entry_times: Vec<i64> = Vec::new();
     for (id, entry) in &g.entries {
         let acc = by_id.get(id)?;
+        // A suspect (the other side's account) is evidence, not a victim.
+        if acc.suspect {
+            continue;
+        }
         let incidents: Vec<_> = acc
             .incidents
             .iter()

@@ -167,6 +167,20 @@ fn campaign_names_the_victims_and_not_the_chaser_or_the_early_holder() {
 }
 
 #[test]
+fn a_suspect_account_is_never_a_campaign_member() {
+    let mut accs = scenario();
+    accs[1].suspect = true; // v2 given with --suspect
+    let r = run(accs);
+    assert_eq!(r.campaigns.len(), 1);
+    assert_eq!(r.campaigns[0].finding.account, "v1,v3");
+    // 100.5 + 0.25: the suspect's own loss is not the victims'.
+    assert_eq!(
+        r.campaigns[0].total_reference,
+        Some(("USDT".to_string(), d("100.75")))
+    );
+}
+
+#[test]
 fn shared_prices_alone_make_a_member_without_an_incident() {
     let mut accs = scenario();
     accs[2].incidents.clear(); // v3 keeps only its shared price 0.1291
