@@ -59,6 +59,29 @@ impl Error {
     }
 }
 
+/// `text` ending in one full stop (none added after `.`, `?` or `!`).
+fn sentence(text: &str) -> String {
+    match text.ends_with(['.', '?', '!']) {
+        true => text.to_string(),
+        false => format!("{text}."),
+    }
+}
+
+impl Error {
+    /// The message without its hint: for a row or file already skipped with
+    /// `--skip-errors`, where "use --skip-errors" would be advice too late.
+    pub fn without_hint(&self) -> String {
+        match self {
+            Error::Input(e) => {
+                let mut e = e.clone();
+                e.hint.clear();
+                Error::Input(e).to_string()
+            }
+            other => other.to_string(),
+        }
+    }
+}
+
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -82,9 +105,9 @@ impl fmt::Display for Error {
                     let shown: String = value.chars().take(80).collect();
                     write!(f, ", value `{shown}`")?;
                 }
-                write!(f, ": {problem}.")?;
+                write!(f, ": {}", sentence(problem))?;
                 if !hint.is_empty() {
-                    write!(f, " Hint: {hint}.")?;
+                    write!(f, " Hint: {}", sentence(hint))?;
                 }
                 Ok(())
             }
@@ -121,5 +144,25 @@ mod tests {
             "trades.csv line 14, column `Executed`, value `1.2.3BTC`: cannot read this as an amount. Hint: use --skip-errors to continue."
         );
         assert_eq!(e.exit_code(), 2);
+        assert_eq!(
+            e.without_hint(),
+            "trades.csv line 14, column `Executed`, value `1.2.3BTC`: cannot read this as an amount."
+        );
+    }
+
+    #[test]
+    fn no_full_stop_after_a_question_mark() {
+        let e = Error::input(
+            "s.csv",
+            Some(7),
+            None,
+            "",
+            "the row has 5 fields where the header has 7 (a truncated line?)",
+            "is the file complete?",
+        );
+        assert_eq!(
+            e.to_string(),
+            "s.csv line 7: the row has 5 fields where the header has 7 (a truncated line?). Hint: is the file complete?"
+        );
     }
 }

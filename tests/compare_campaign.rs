@@ -269,3 +269,34 @@ fn a_bad_file_is_named_with_its_account_directory() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("acct-004/statement-extra.csv line 2"), "{err}");
 }
+
+#[test]
+fn with_skip_errors_an_unusable_file_is_listed_in_the_joint_report() {
+    let tmp = tempfile::tempdir().unwrap();
+    let set = tmp.path().join("set");
+    generate(&set, 6, 10, 3);
+    std::fs::write(set.join("accounts/acct-004/garbage.csv"), "foo,bar\n1,2\n").unwrap();
+    let out = tmp.path().join("r");
+    let o = bin()
+        .args(["compare", "-q", "--skip-errors", "--accounts-in"])
+        .arg(set.join("accounts"))
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let html = std::fs::read_to_string(out.join("index.html")).unwrap();
+    let row = html
+        .lines()
+        // minijinja escapes `/` as `&#x2f;`.
+        .find(|l| l.contains("acct-004&#x2f;garbage.csv"))
+        .unwrap_or_else(|| panic!("garbage.csv not listed"));
+    // One data line, rejected with the reason.
+    assert!(row.contains("1 rejected; row"), "{row}");
+    assert!(row.contains("no known Binance export header"), "{row}");
+}

@@ -295,7 +295,7 @@ fn add_file<T>(
                 .count() as u64,
             display,
             sha256: Some(sha),
-            reason: e.to_string(),
+            reason: e.without_hint(),
         }),
         Err(e) => return Err(e),
     }
@@ -325,7 +325,7 @@ fn load_archive<T>(
                 display: display.to_string(),
                 sha256: Some(sha),
                 lines: 0,
-                reason: e.to_string(),
+                reason: e.without_hint(),
             });
             return Ok(());
         }

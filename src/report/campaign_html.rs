@@ -87,9 +87,27 @@ fn view(r: &CompareReport<'_>) -> J {
             })
         })
         .collect();
+    // Every file read, with its counts; a file that could not be used says why.
+    let inputs: Vec<J> = res
+        .accounts
+        .iter()
+        .flat_map(|a| a.inputs.iter())
+        .map(|i| {
+            let note = match (i.rows_rejected, i.rejections.first()) {
+                (0, _) => String::new(),
+                (n, Some(first)) => format!("{n} rejected; row {}: {}", first.row, first.reason),
+                (n, None) => format!("{n} rejected"),
+            };
+            json!({
+                "path": i.path, "kind": i.kind.as_str(), "sha256": i.sha256.get(..16).unwrap_or(""),
+                "read": i.rows_read, "normalized": i.rows_normalized,
+                "duplicate": i.rows_duplicate, "note": note,
+            })
+        })
+        .collect();
     json!({
         "tool_version": r.tool_version, "generated_at": human(r.generated_at),
         "n_accounts": res.accounts.len(), "campaigns": campaigns,
-        "accounts": accounts, "findings": findings,
+        "accounts": accounts, "findings": findings, "inputs": inputs,
     })
 }
