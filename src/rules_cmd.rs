@@ -20,28 +20,34 @@ pub fn render(r: &Rule) -> String {
     s
 }
 
+/// The allowlists section: the user's own bots' symbols and addresses.
+fn allowlists() -> String {
+    format!(
+        "allowlists\n  defaults (override with --config FILE):\n{}\n",
+        defaults_section("allow")
+            .lines()
+            .map(|l| format!("    {l}"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    )
+}
+
 pub fn run(args: &RulesArgs) -> Result<i32, Error> {
-    let text = match &args.id {
+    let text = match args.id.as_deref() {
+        Some("allowlists") => allowlists(),
         Some(id) => match find(id) {
             Some(r) => render(r),
             None => {
                 let ids: Vec<&str> = RULES.iter().map(|r| r.id).collect();
                 return Err(Error::Usage(format!(
-                    "unknown rule `{id}`; valid rules: {}",
+                    "unknown rule `{id}`; valid rules: {}, allowlists",
                     ids.join(", ")
                 )));
             }
         },
         None => {
             let mut s: Vec<String> = RULES.iter().map(render).collect();
-            s.push(format!(
-                "allowlists\n  defaults (override with --config FILE):\n{}\n",
-                defaults_section("allow")
-                    .lines()
-                    .map(|l| format!("    {l}"))
-                    .collect::<Vec<_>>()
-                    .join("\n")
-            ));
+            s.push(allowlists());
             s.join("\n")
         }
     };

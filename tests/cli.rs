@@ -433,3 +433,31 @@ fn every_command_takes_a_negative_tz_offset_as_a_value() {
     ]);
     assert!(tables.exists());
 }
+
+#[test]
+fn rules_prints_every_listed_section_alone_and_refuses_an_unknown_one() {
+    let all = bin().arg("rules").output().unwrap();
+    assert_eq!(all.status.code(), Some(0));
+    let all = String::from_utf8_lossy(&all.stdout).to_string();
+    // Every section `rules` lists (a line without indentation) prints alone.
+    let ids: Vec<&str> = all
+        .lines()
+        .filter(|l| !l.is_empty() && !l.starts_with(' '))
+        .map(|l| l.split_whitespace().next().unwrap())
+        .collect();
+    assert!(
+        ids.contains(&"burst") && ids.contains(&"allowlists"),
+        "{ids:?}"
+    );
+    for id in &ids {
+        let o = bin().args(["rules", id]).output().unwrap();
+        assert_eq!(o.status.code(), Some(0), "rules {id}: {}", stderr(&o));
+        assert!(
+            String::from_utf8_lossy(&o.stdout).starts_with(id),
+            "rules {id}"
+        );
+    }
+    let o = bin().args(["rules", "nope"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("allowlists"), "{}", stderr(&o));
+}
