@@ -49,7 +49,7 @@ pub fn chart_data(r: &CompareResult) -> Option<CampaignChart> {
         .collect();
     Some(CampaignChart {
         title: format!(
-            "{}: {} accounts' fills in {} (UTC, {}), campaign window shaded",
+            "{}: every fill of its {} accounts around the {} campaign (UTC, {}), window shaded",
             c.finding.id,
             lanes.len(),
             c.symbol,
@@ -144,7 +144,9 @@ fn draw(
                 .filter(|p| p.2)
                 .map(|&(lane, t, _)| TriangleMarker::new((t, y(lane)), 7, buy)),
         )
-        .map_err(draw_err)?;
+        .map_err(draw_err)?
+        .label("buy (any symbol)")
+        .legend(move |(x, y)| TriangleMarker::new((x, y), 7, buy));
     chart
         .draw_series(
             d.points
@@ -152,6 +154,16 @@ fn draw(
                 .filter(|p| !p.2)
                 .map(|&(lane, t, _)| Cross::new((t, y(lane)), 6, sell.stroke_width(2))),
         )
+        .map_err(draw_err)?
+        .label("sell (any symbol)")
+        .legend(move |(x, y)| Cross::new((x, y), 6, sell.stroke_width(2)));
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperRight)
+        .label_font((FONT, 16))
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK)
+        .draw()
         .map_err(draw_err)?;
     Ok(())
 }
