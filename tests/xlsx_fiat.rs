@@ -176,3 +176,65 @@ fn buy_crypto_history_xlsx_with_number_cells() {
     assert_eq!(n.get("BTC"), Some(&d("0.00235")));
     assert_eq!(n.get("USDT"), Some(&d("48.1")));
 }
+
+#[test]
+fn data_on_a_second_sheet_is_named_as_not_read() {
+    let mut wb = Workbook::new();
+    let rows: [[&str; 7]; 2] = [
+        [
+            "User_ID",
+            "UTC_Time",
+            "Account",
+            "Operation",
+            "Coin",
+            "Change",
+            "Remark",
+        ],
+        [
+            "7",
+            "2025-01-02 10:00:00",
+            "Spot",
+            "Deposit",
+            "USDT",
+            "5",
+            "",
+        ],
+    ];
+    for sheet in ["Jan", "Feb"] {
+        let ws = wb.add_worksheet();
+        ws.set_name(sheet).unwrap();
+        for (r, row) in rows.iter().enumerate() {
+            for (c, v) in row.iter().enumerate() {
+                ws.write_string(r as u32, c as u16, *v).unwrap();
+            }
+        }
+    }
+    wb.add_worksheet().set_name("Empty").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("statement.xlsx");
+    std::fs::write(&p, wb.save_to_buffer().unwrap()).unwrap();
+    let prep = binance_forensics::prepare::prepare(
+        &binance_forensics::prepare::InputOptions {
+            paths: vec![p],
+            sniff: Default::default(),
+            account: None,
+            skip_errors: false,
+        },
+        binance_forensics::prepare::Accounts::One,
+    )
+    .unwrap();
+    let s = &prep.files[0].summary;
+    assert_eq!(s.rows_read, 1);
+    let w: Vec<_> = s
+        .warnings
+        .iter()
+        .filter(|w| w.code == "sheets-not-read")
+        .collect();
+    assert_eq!(w.len(), 1, "{:?}", s.warnings);
+    assert!(
+        w[0].message.contains("only sheet `Jan` was read"),
+        "{}",
+        w[0].message
+    );
+    assert!(w[0].message.contains("`Feb`") && !w[0].message.contains("Empty"));
+}

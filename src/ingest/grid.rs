@@ -24,6 +24,8 @@ pub struct Grid {
     pub unwrapped_rows: u32,
     /// XLSX sheet name.
     pub sheet: Option<String>,
+    /// Other sheets of the workbook that hold data and were not read.
+    pub other_sheets: Vec<String>,
 }
 
 /// How many leading lines to search for the header.

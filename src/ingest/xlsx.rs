@@ -23,7 +23,19 @@ pub fn read_xlsx(display: &str, bytes: &[u8]) -> Result<Grid, Error> {
     // (sheet, rows, header index, first row number) of the first table with
     // an unrecognized header, for recognition by value shape.
     let mut fallback: Option<(String, Vec<Vec<String>>, usize, u32)> = None;
-    for (name, range) in book.worksheets() {
+    let sheets = book.worksheets();
+    // Sheets with any non-blank cell, for the warning about unread ones.
+    let with_data: Vec<String> = sheets
+        .iter()
+        .filter(|(_, r)| {
+            r.used_cells()
+                .any(|(_, _, c)| !cell_text(c).trim().is_empty())
+        })
+        .map(|(n, _)| n.clone())
+        .collect();
+    let others =
+        |read: &str| -> Vec<String> { with_data.iter().filter(|n| *n != read).cloned().collect() };
+    for (name, range) in sheets {
         let start_row = range.start().map(|(r, _)| r).unwrap_or(0);
         let rows: Vec<Vec<String>> = range
             .rows()
@@ -38,12 +50,16 @@ pub fn read_xlsx(display: &str, bytes: &[u8]) -> Result<Grid, Error> {
                 fallback = Some((name.clone(), rows.clone(), idx, start_row));
             }
             if is_known_header(&header) {
-                return Ok(grid_from(&name, &rows, idx, start_row));
+                let mut grid = grid_from(&name, &rows, idx, start_row);
+                grid.other_sheets = others(&name);
+                return Ok(grid);
             }
         }
     }
     if let Some((name, rows, idx, start_row)) = fallback {
-        return Ok(grid_from(&name, &rows, idx, start_row));
+        let mut grid = grid_from(&name, &rows, idx, start_row);
+        grid.other_sheets = others(&name);
+        return Ok(grid);
     }
     Err(Error::input(
         display,

@@ -95,6 +95,23 @@ pub fn normalize_file(
             ),
         );
     }
+    if !raw.grid.other_sheets.is_empty() {
+        ctx.warn(
+            "sheets-not-read",
+            None,
+            format!(
+                "only sheet `{}` was read; sheet(s) {} also hold data — save each as its own \
+                 file to include it",
+                raw.grid.sheet.as_deref().unwrap_or(""),
+                raw.grid
+                    .other_sheets
+                    .iter()
+                    .map(|s| format!("`{s}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        );
+    }
     let rows = std::mem::take(&mut ctx.rows);
     let times = row_times(&rows);
     let n_norm = (rows.fills.len()
