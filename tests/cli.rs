@@ -30,6 +30,18 @@ fn analyze(inputs: &[&Path], out: &Path, extra: &[&str]) -> Output {
     c.output().unwrap()
 }
 
+/// `parent/name/statement.csv`: a copy of case 01 (a statement with a time header).
+fn statement_dir(parent: &Path, name: &str) -> PathBuf {
+    let d = parent.join(name);
+    std::fs::create_dir(&d).unwrap();
+    std::fs::copy(
+        case("01-statement-time-header.csv"),
+        d.join("statement.csv"),
+    )
+    .unwrap();
+    d
+}
+
 fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).to_string()
 }
@@ -313,13 +325,7 @@ fn negative_amounts_in_a_trade_export_are_refused() {
 #[test]
 fn negative_tz_offsets_hidden_files_and_own_reports_are_handled() {
     let dir = tempfile::tempdir().unwrap();
-    let inputs = dir.path().join("in");
-    std::fs::create_dir(&inputs).unwrap();
-    std::fs::copy(
-        case("01-statement-time-header.csv"),
-        inputs.join("statement.csv"),
-    )
-    .unwrap();
+    let inputs = statement_dir(dir.path(), "in");
     write(&inputs, "._statement.csv", "\u{0}\u{5}binary resource fork");
     // --tz with a negative offset parses (no `--tz=` needed).
     let out = inputs.join("report");
@@ -340,13 +346,7 @@ fn negative_tz_offsets_hidden_files_and_own_reports_are_handled() {
 #[test]
 fn a_report_written_into_the_input_directory_itself_is_refused() {
     let dir = tempfile::tempdir().unwrap();
-    let inputs = dir.path().join("evidence");
-    std::fs::create_dir(&inputs).unwrap();
-    std::fs::copy(
-        case("01-statement-time-header.csv"),
-        inputs.join("statement.csv"),
-    )
-    .unwrap();
+    let inputs = statement_dir(dir.path(), "evidence");
     let o = analyze(&[&inputs], &inputs, &[]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(
@@ -404,13 +404,7 @@ fn contradicting_balances_and_rejected_rows_are_printed_on_the_terminal() {
 #[test]
 fn every_command_takes_a_negative_tz_offset_as_a_value() {
     let dir = tempfile::tempdir().unwrap();
-    let inputs = dir.path().join("in");
-    std::fs::create_dir(&inputs).unwrap();
-    std::fs::copy(
-        case("01-statement-time-header.csv"),
-        inputs.join("statement.csv"),
-    )
-    .unwrap();
+    let inputs = statement_dir(dir.path(), "in");
     let run = |args: &[&str]| {
         let o = bin().args(args).arg(&inputs).output().unwrap();
         assert_eq!(o.status.code(), Some(0), "{args:?}: {}", stderr(&o));
