@@ -47,3 +47,40 @@ fn times_in_the_repeated_dst_hour_are_flagged() {
     let t: Vec<i64> = f.rows.ledger.iter().map(|r| r.time).collect();
     assert!(t.contains(&1_729_989_000_000), "{t:?}");
 }
+
+#[test]
+fn rows_dated_after_the_export_time_in_the_name_are_flagged() {
+    let dir = tempfile::tempdir().unwrap();
+    // Exported 2025-01-02 12:00 UTC+0; the third row is three days later.
+    let p = dir
+        .path()
+        .join("Binance-Transaction-History-202501021200(UTC+0)_ab12.csv");
+    std::fs::write(
+        &p,
+        "User_ID,UTC_Time,Account,Operation,Coin,Change,Remark\n\
+         9,2025-01-02 10:00:00,Spot,Deposit,USDT,5,\n\
+         9,2025-01-05 10:00:00,Spot,Deposit,USDT,1,\n",
+    )
+    .unwrap();
+    let prep = prepare(
+        &InputOptions {
+            paths: vec![p],
+            sniff: SniffOptions::default(),
+            account: None,
+            skip_errors: false,
+        },
+        Accounts::One,
+    )
+    .unwrap();
+    let s = &prep.files[0].summary;
+    let w: Vec<_> = s
+        .warnings
+        .iter()
+        .filter(|w| w.code == "after-export")
+        .collect();
+    assert_eq!(w.len(), 1, "{:?}", s.warnings);
+    assert_eq!(w[0].row, Some(3));
+    assert!(w[0].message.starts_with("1 row(s)"), "{}", w[0].message);
+    // Both rows are still counted: a warning, not a rejection.
+    assert_eq!(s.rows_normalized, 2);
+}

@@ -184,6 +184,39 @@ pub fn offset_from_name(display: &str) -> Option<i32> {
     parse_offset(&rest[..end])
 }
 
+/// When the export was made, from a Binance file name, UTC ms:
+/// `…-202503141616(UTC+1)_ab.csv` (local minute, in the name's offset) or
+/// `…-Report-2025-03-14.xlsx` (the end of that day, UTC+14 to be safe).
+pub fn export_time_from_name(display: &str) -> Option<i64> {
+    use chrono::NaiveDate;
+    let name = std::path::Path::new(display)
+        .file_name()?
+        .to_string_lossy()
+        .to_string();
+    let upper = name.to_uppercase();
+    if let Some(at) = upper.find("(UTC") {
+        let digits = upper[..at].rsplit('-').next()?;
+        if digits.len() == 12 && digits.bytes().all(|b| b.is_ascii_digit()) {
+            let n = |r: std::ops::Range<usize>| digits[r].parse::<u32>().ok();
+            let t = NaiveDate::from_ymd_opt(n(0..4)? as i32, n(4..6)?, n(6..8)?)?.and_hms_opt(
+                n(8..10)?,
+                n(10..12)?,
+                59,
+            )?;
+            let off = offset_from_name(display).unwrap_or(0);
+            return Some(t.and_utc().timestamp_millis() - off as i64 * 1000);
+        }
+    }
+    let stem = std::path::Path::new(&name)
+        .file_stem()?
+        .to_string_lossy()
+        .to_string();
+    let tail = stem.get(stem.len().checked_sub(10)?..)?;
+    let day = NaiveDate::parse_from_str(tail, "%Y-%m-%d").ok()?;
+    // 23:59:59 at UTC−12 is the latest instant that is still that day anywhere.
+    Some(day.and_hms_opt(23, 59, 59)?.and_utc().timestamp_millis() + 12 * 3_600_000)
+}
+
 /// `+1`, `-5`, `--6` (= −6), `+5:30`, `0` → seconds east of UTC.
 pub fn parse_offset(s: &str) -> Option<i32> {
     let s = s.trim();
@@ -329,6 +362,25 @@ mod tests {
         );
         assert_eq!(offset_from_name("plain.csv"), None);
         assert_eq!(parse_offset("+15"), None);
+    }
+
+    #[test]
+    fn export_times_from_file_names() {
+        let ms = |s: &str| {
+            chrono::DateTime::parse_from_rfc3339(s)
+                .unwrap()
+                .timestamp_millis()
+        };
+        assert_eq!(
+            export_time_from_name("a/Binance-Spot-Trade-History-202503141616(UTC+1)_4e.csv"),
+            Some(ms("2025-03-14T15:16:59Z"))
+        );
+        assert_eq!(
+            export_time_from_name("Binance-Deposit-History-Report-2025-03-14.xlsx"),
+            Some(ms("2025-03-15T11:59:59Z"))
+        );
+        assert_eq!(export_time_from_name("statement.csv"), None);
+        assert_eq!(export_time_from_name("x-20250314(UTC+0).csv"), None);
     }
 
     #[test]

@@ -336,6 +336,7 @@ impl<'a> FileCtx<'a> {
                 None => self.time_errors[r] = Some("not a valid date and time".into()),
             }
         }
+        self.warn_after_export();
         if let Some(&first) = ambiguous.first() {
             let row = self.row_no(first);
             self.warn(
@@ -352,6 +353,32 @@ impl<'a> FileCtx<'a> {
             );
         }
         Ok(())
+    }
+}
+
+impl FileCtx<'_> {
+    /// Rows dated after the export was made (per the file's Binance name, or
+    /// its archive's) cannot be genuine: a misread date or an edited file.
+    fn warn_after_export(&mut self) {
+        let made = crate::ingest::sniff::export_time_from_name(self.display);
+        let Some(made) = made else {
+            return;
+        };
+        let late: Vec<usize> = (0..self.times.len())
+            .filter(|&r| self.times[r].is_some_and(|t| t > made))
+            .collect();
+        if let Some(&first) = late.first() {
+            let row = self.row_no(first);
+            self.warn(
+                "after-export",
+                Some(row),
+                format!(
+                    "{} row(s) dated after the export time in the file name (first: row {row}): \
+                     a misread date order or an edited file; check them against the Binance site",
+                    late.len()
+                ),
+            );
+        }
     }
 }
 
