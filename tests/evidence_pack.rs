@@ -8,7 +8,7 @@ mod pack;
 
 use pack::{hostile_copy, root, FORMULA, SAMPLE, STATEMENT, SVG, WITHDRAW};
 use sha2::{Digest, Sha256};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 const FILES: [&str; 9] = [
@@ -43,6 +43,17 @@ fn analyze(cwd: &Path, input: &str, out: &Path, extra: &[&str]) -> Output {
 
 fn verify(cwd: &Path, dir: &Path) -> Output {
     bin(cwd).arg("verify").arg(dir).output().unwrap()
+}
+
+/// A copy of the sample account's exports in `dir/acct`.
+fn copy_sample(dir: &Path) -> PathBuf {
+    let input = dir.join("acct");
+    std::fs::create_dir(&input).unwrap();
+    for e in std::fs::read_dir(root().join(SAMPLE)).unwrap() {
+        let p = e.unwrap().path();
+        std::fs::copy(&p, input.join(p.file_name().unwrap())).unwrap();
+    }
+    input
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -148,12 +159,7 @@ fn reruns_into_other_directories_are_byte_identical_and_hashes_match() {
 #[test]
 fn verify_says_unchanged_then_names_the_changed_file() {
     let tmp = tempfile::tempdir().unwrap();
-    let input = tmp.path().join("acct");
-    std::fs::create_dir(&input).unwrap();
-    for e in std::fs::read_dir(root().join(SAMPLE)).unwrap() {
-        let p = e.unwrap().path();
-        std::fs::copy(&p, input.join(p.file_name().unwrap())).unwrap();
-    }
+    let input = copy_sample(tmp.path());
     let out = tmp.path().join("report");
     assert_eq!(
         analyze(tmp.path(), "acct", &out, &[]).status.code(),
@@ -339,12 +345,7 @@ fn sample_ticket_names_the_incident_window_and_the_loss() {
 #[test]
 fn option_files_are_on_the_command_line_and_verified_like_inputs() {
     let tmp = tempfile::tempdir().unwrap();
-    let input = tmp.path().join("acct");
-    std::fs::create_dir(&input).unwrap();
-    for e in std::fs::read_dir(root().join(SAMPLE)).unwrap() {
-        let p = e.unwrap().path();
-        std::fs::copy(&p, input.join(p.file_name().unwrap())).unwrap();
-    }
+    copy_sample(tmp.path());
     let balances = "asset,balance,wallet,time\nUSDT,0,Spot,2025-01-01\n";
     std::fs::write(tmp.path().join("balances.csv"), balances).unwrap();
     let out = tmp.path().join("report");

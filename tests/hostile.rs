@@ -18,6 +18,19 @@ fn run(cmd: &str, input: &Path, out: &Path) -> Output {
     c.output().unwrap()
 }
 
+/// `analyze` of `input` into `dir/out`, which must succeed; its findings.json.
+fn analyzed(dir: &Path, input: &Path) -> serde_json::Value {
+    let out = dir.join("out");
+    let o = run("analyze", input, &out);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    serde_json::from_str(&std::fs::read_to_string(out.join("findings.json")).unwrap()).unwrap()
+}
+
 fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
     let p = dir.join(name);
     std::fs::write(&p, bytes).unwrap();
@@ -112,16 +125,7 @@ fn xlsx_that_is_not_a_zip() {
     // CSV text renamed to .xlsx: read as CSV, and said so.
     let dir = tempfile::tempdir().unwrap();
     let p = write(dir.path(), "statement.xlsx", STATEMENT.as_bytes());
-    let out = dir.path().join("out");
-    let o = run("analyze", &p, &out);
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    let doc: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(out.join("findings.json")).unwrap()).unwrap();
+    let doc = analyzed(dir.path(), &p);
     let codes: Vec<&str> = doc["inputs"][0]["warnings"]
         .as_array()
         .unwrap()
@@ -188,16 +192,7 @@ fn zip_bomb() {
 fn header_only_export_is_valid_with_zero_rows() {
     let dir = tempfile::tempdir().unwrap();
     let p = write(dir.path(), "quiet.csv", STATEMENT.as_bytes());
-    let out = dir.path().join("out");
-    let o = run("analyze", &p, &out);
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    let doc: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(out.join("findings.json")).unwrap()).unwrap();
+    let doc = analyzed(dir.path(), &p);
     assert_eq!(doc["inputs"][0]["rows_read"], 0);
     assert_eq!(doc["inputs"][0]["kind"], "statement");
     let o = run("inspect", &p, dir.path());
