@@ -16,16 +16,9 @@ const TRADES: &str = "Date(UTC),Market,Type,Price,Amount,Total,Fee,Fee Coin\n";
 const TRANSFERS: &str =
     "Date(UTC),Coin,Network,Amount,TransactionFee,Address,TXID,SourceAddress,PaymentID,Status\n";
 
-/// Errors of `doc` against the findings.json schema.
-fn schema_errors(doc: &Value) -> Vec<String> {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/findings.schema.json"
-    );
-    let schema: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-    let v = jsonschema::validator_for(&schema).unwrap();
-    v.iter_errors(doc).map(|e| e.to_string()).collect()
-}
+#[path = "support/schema.rs"]
+mod schema;
+use schema::schema_errors;
 
 /// Run analyze and return findings.json (checked against the schema) and index.html.
 fn run_with_html(files: &[PathBuf], extra: &[&str]) -> (Value, String) {

@@ -12,15 +12,9 @@ fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_binance-forensics"))
 }
 
-fn schema_errors(doc: &Value) -> Vec<String> {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/findings.schema.json"
-    );
-    let schema: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-    let v = jsonschema::validator_for(&schema).unwrap();
-    v.iter_errors(doc).map(|e| e.to_string()).collect()
-}
+#[path = "support/schema.rs"]
+mod schema;
+use schema::schema_errors;
 
 fn generate(dir: &Path, seed: u64, accounts: usize, victims: usize) -> Value {
     let o = bin()

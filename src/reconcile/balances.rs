@@ -155,25 +155,13 @@ fn apply_one(r: &mut ReconRow, s: &Series, snaps: &[&Snapshot]) -> RowFacts {
 mod tests {
     use super::super::running::running;
     use super::*;
-    use crate::model::{Category, LedgerRow, Origin};
+    use crate::model::{Category, LedgerRow};
 
     fn d(s: &str) -> Dec {
         Dec::parse(s).unwrap()
     }
     fn row(time: TimeMs, change: &str) -> LedgerRow {
-        LedgerRow {
-            origin: Origin {
-                file: "s.csv".into(),
-                row: 2,
-            },
-            time,
-            wallet: "Spot".into(),
-            operation: "Deposit".into(),
-            category: Category::Deposit,
-            coin: "BTC".into(),
-            change: d(change),
-            remark: String::new(),
-        }
+        crate::reconcile::test_rows::ledger("Spot", "BTC", time, Category::Deposit, change)
     }
     fn snap(time: Option<TimeMs>, balance: &str, line: u32) -> Snapshot {
         Snapshot {

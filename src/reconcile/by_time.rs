@@ -33,22 +33,10 @@ impl ByTime {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Category, Origin};
+    use crate::model::Category;
 
     fn row(time: TimeMs) -> LedgerRow {
-        LedgerRow {
-            origin: Origin {
-                file: "s.csv".into(),
-                row: 2,
-            },
-            time,
-            wallet: "Spot".into(),
-            operation: "Deposit".into(),
-            category: Category::Deposit,
-            coin: "BTC".into(),
-            change: crate::Dec::ZERO,
-            remark: String::new(),
-        }
+        crate::reconcile::test_rows::ledger("Spot", "BTC", time, Category::Deposit, "0")
     }
 
     #[test]

@@ -207,25 +207,12 @@ fn series(book: &[LedgerRow], rows: &[ReconRow], asset: &str) -> Option<BalanceS
 mod tests {
     use super::*;
     use crate::detect::finding::Severity;
-    use crate::model::Origin;
 
     fn d(s: &str) -> Dec {
         Dec::parse(s).unwrap()
     }
     fn row(wallet: &str, coin: &str, time: TimeMs, cat: Category, change: &str) -> LedgerRow {
-        LedgerRow {
-            origin: Origin {
-                file: "s.csv".into(),
-                row: 2,
-            },
-            time,
-            wallet: wallet.into(),
-            operation: "x".into(),
-            category: cat,
-            coin: coin.into(),
-            change: d(change),
-            remark: String::new(),
-        }
+        crate::reconcile::test_rows::ledger(wallet, coin, time, cat, change)
     }
     fn incident(id: &str, start: TimeMs, end: TimeMs) -> Incident {
         Incident {

@@ -11,6 +11,8 @@ pub mod facts;
 pub mod money_legs;
 pub mod running;
 pub mod snapshots;
+#[cfg(test)]
+pub(crate) mod test_rows;
 
 pub use book::{build as build_book, Book, Sources};
 pub use bridge::bridge;

@@ -105,22 +105,10 @@ pub fn first_true(n: usize, pred: impl Fn(usize) -> bool) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Category, Origin};
+    use crate::model::Category;
 
     fn row(wallet: &str, coin: &str, time: TimeMs, change: &str) -> LedgerRow {
-        LedgerRow {
-            origin: Origin {
-                file: "s.csv".into(),
-                row: 2,
-            },
-            time,
-            wallet: wallet.into(),
-            operation: "x".into(),
-            category: Category::Deposit,
-            coin: coin.into(),
-            change: Dec::parse(change).unwrap(),
-            remark: String::new(),
-        }
+        crate::reconcile::test_rows::ledger(wallet, coin, time, Category::Deposit, change)
     }
 
     #[test]
