@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Ingest benchmark (issue 3): generate a 1,000,000-row spot trade history and
 # a 2,000,000-row transaction statement, then time, in the same run,
-#   - polars' own raw CSV read of the two files (types inferred, and all text),
-#   - binance-forensics ingest + normalize + duplicate merge (`inspect`).
+#   - polars' own raw CSV read of the two files into frames, both kept (types
+#     inferred, and all text),
+#   - binance-forensics ingest + normalize + duplicate merge (`inspect`),
+#   - the general path alone (no fast reader), for files the fast reader
+#     gives up on.
 # Each is run RUNS times in a fresh process; the median wall time and the
 # median peak resident memory (GNU time's %M) are printed as a Markdown table.
 #
@@ -49,6 +52,7 @@ measure() { # label cmd...
   measure raw "$B/examples/bench_ingest" raw "${FILES[@]}"
   measure raw-text "$B/examples/bench_ingest" raw-text "${FILES[@]}"
   measure ingest "$B/binance-forensics" inspect "${FILES[@]}"
+  measure general-path "$B/examples/bench_ingest" general "${FILES[@]}"
 } >"$DATA/results.txt"
 
 bytes=$(cat "${FILES[@]}" | wc -c)

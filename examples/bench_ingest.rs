@@ -4,8 +4,11 @@
 //!   (layout T1) and a transaction statement (S-v3) of the given row counts
 //!   (default 1,000,000 and 2,000,000), deterministically.
 //! - `bench_ingest raw FILE...` reads each file with polars' own CSV reader
-//!   (types inferred), the baseline the analyzer's ingest is compared with,
-//!   and prints rows and seconds. `raw-text` reads every column as text.
+//!   (types inferred) and keeps every frame, the baseline the analyzer's
+//!   ingest is compared with, and prints rows and seconds. `raw-text` reads
+//!   every column as text.
+//! - `bench_ingest general FILE...` normalizes the files with the general
+//!   path alone (no fast reader), as files it gives up on are read.
 //!
 //! Peak memory is measured from outside (`/usr/bin/time -v`).
 
@@ -122,32 +125,58 @@ fn gen(dir: &Path, trades: usize, statement: usize) -> std::io::Result<()> {
     w.flush()
 }
 
+/// Every file into a frame, all frames kept (as ingest keeps every file's rows).
 fn raw(files: &[PathBuf], as_text: bool) -> PolarsResult<()> {
     let t0 = Instant::now();
-    let mut rows = 0;
+    let mut frames = Vec::new();
     for p in files {
         let mut o = CsvReadOptions::default().with_has_header(true);
         if as_text {
             o = o.with_infer_schema_length(Some(0));
         }
-        let df = o
-            .try_into_reader_with_file_path(Some(p.clone()))?
-            .finish()?;
-        rows += df.height();
+        frames.push(
+            o.try_into_reader_with_file_path(Some(p.clone()))?
+                .finish()?,
+        );
     }
+    let rows: usize = frames.iter().map(|f| f.height()).sum();
     println!("rows {rows} seconds {:.3}", t0.elapsed().as_secs_f64());
     Ok(())
 }
 
+/// The general path alone (cell grid, then per-cell normalization): what a
+/// file costs when the fast reader gives up on it (a spreadsheet re-save,
+/// an XLSX, a layout it does not take).
+fn general(files: &[PathBuf]) {
+    use binance_forensics::ingest::{read_general, sniff::SniffOptions};
+    use binance_forensics::normalize::normalize_file;
+    let t0 = Instant::now();
+    let opts = SniffOptions::default();
+    let out = binance_forensics::parallel::map_ordered(files, |p| {
+        let bytes = std::fs::read(p).expect("read");
+        let name = p.file_name().expect("a file").to_string_lossy().to_string();
+        let raw = read_general(&name, None, &bytes, &opts).expect("readable");
+        drop(bytes);
+        normalize_file(raw, "", false).expect("normalized")
+    });
+    let rows: u64 = out.iter().map(|f| f.summary.rows_normalized).sum();
+    println!("rows {rows} seconds {:.3}", t0.elapsed().as_secs_f64());
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let usage = "usage: bench_ingest gen DIR [TRADES] [STATEMENT] | raw FILE... | raw-text FILE...";
+    let usage =
+        "usage: bench_ingest gen DIR [TRADES] [STATEMENT] | raw FILE... | raw-text FILE... | general FILE...";
     let n = |i: usize, d: usize| args.get(i).map_or(d, |s| s.parse().expect("a row count"));
     match args.first().map(String::as_str) {
         Some("gen") => gen(Path::new(&args[1]), n(2, 1_000_000), n(3, 2_000_000)).expect("write"),
         Some(m @ ("raw" | "raw-text")) => {
             let files: Vec<PathBuf> = args[1..].iter().map(PathBuf::from).collect();
             raw(&files, m == "raw-text").expect("polars read")
+        }
+        Some("general") => {
+            let files: Vec<PathBuf> = args[1..].iter().map(PathBuf::from).collect();
+            general(&files)
         }
         _ => {
             eprintln!("{usage}");

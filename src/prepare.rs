@@ -64,7 +64,7 @@ pub fn prepare(opts: &InputOptions, accounts: Accounts) -> Result<Prepared, Erro
     // peak memory is the normalized rows plus the grids being read.
     let each = |raw: ingest::RawFile| {
         let ids = ingest::file_user_ids(&raw);
-        let file = normalize::normalize_file(&raw, "", opts.skip_errors)?;
+        let file = normalize::normalize_file(raw, "", opts.skip_errors)?;
         Ok::<_, Error>((file, ids))
     };
     let loaded = ingest::load_with(&opts.paths, &opts.sniff, opts.skip_errors, &each)?;

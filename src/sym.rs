@@ -16,7 +16,7 @@ use std::fmt;
 use std::ops::Deref;
 use std::sync::{Mutex, OnceLock};
 
-#[derive(Clone, Copy, Eq)]
+#[derive(Clone, Copy, Default, Eq)]
 pub struct Sym(&'static str);
 
 fn global() -> &'static Mutex<HashSet<&'static str>> {
@@ -41,12 +41,6 @@ impl Sym {
 
     pub fn as_str(&self) -> &'static str {
         self.0
-    }
-}
-
-impl Default for Sym {
-    fn default() -> Self {
-        Sym("")
     }
 }
 
@@ -171,16 +165,38 @@ impl From<Sym> for String {
     }
 }
 
+/// FNV-1a: a fast hash for the short keys of [`Cache`] (coins, operations);
+/// they come from the user's own files, so flooding is no concern.
+#[derive(Clone, Copy)]
+pub struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+}
+
 /// A per-thread front of the interner for hot loops: raw cell bytes → the
 /// `Sym` a function made of them, without taking the global lock again.
 pub struct Cache<V: Copy> {
-    map: HashMap<Box<[u8]>, V>,
+    map: HashMap<Box<[u8]>, V, std::hash::BuildHasherDefault<Fnv>>,
 }
 
 impl<V: Copy> Default for Cache<V> {
     fn default() -> Self {
         Cache {
-            map: HashMap::new(),
+            map: HashMap::default(),
         }
     }
 }

@@ -27,8 +27,11 @@ pub struct RawFile {
     /// Path as given on the command line, or relative to the input directory.
     pub display: String,
     pub sha256: String,
+    /// The cells (for a file the fast reader took: the header only).
     pub grid: Grid,
     pub sniffed: Sniffed,
+    /// The rows, when the fast reader normalized the file as it read it.
+    pub pre: Option<Box<crate::normalize::fast::Parsed>>,
 }
 
 /// A file that could not be used (with `--skip-errors`), or was not an export.
@@ -211,8 +214,15 @@ pub fn load_with<T: Send>(
         if is_zip_name(display) {
             load_archive(path, display, opts, skip_errors, each, &mut part)?;
         } else {
-            let bytes = std::fs::read(path).map_err(|e| read_error(display, &e))?;
-            let sha = sha256_hex(&bytes);
+            use crate::normalize::fast::{read_path, Outcome};
+            let (bytes, sha) = match read_path(path, display, opts) {
+                Ok(Outcome::Done(raw)) => {
+                    part.files.push(each(*raw)?);
+                    return Ok(part);
+                }
+                Ok(Outcome::Slow(bytes, sha)) => (bytes, sha),
+                Err(e) => return Err(read_error(display, &e)),
+            };
             add_file(
                 display.clone(),
                 None,
@@ -272,20 +282,14 @@ fn add_file<T>(
         Ok((grid, mut sniffed)) => {
             drop(bytes);
             if let Some(a) = archive {
-                sniffed.warnings.push(crate::model::Warning {
-                    code: "archive-member".into(),
-                    row: None,
-                    message: format!(
-                        "read in memory from the archive `{}` (sha256 {})",
-                        a.display, a.sha256
-                    ),
-                });
+                sniffed.warnings.push(archive_member_warning(a));
             }
             loaded.files.push(each(RawFile {
                 display,
                 sha256: sha,
                 grid,
                 sniffed,
+                pre: None,
             })?);
         }
         Err(e) if skip_errors && matches!(e, Error::Input(_)) => loaded.unknown.push(Skipped {
@@ -300,6 +304,17 @@ fn add_file<T>(
         Err(e) => return Err(e),
     }
     Ok(())
+}
+
+fn archive_member_warning(a: &ArchiveInfo) -> crate::model::Warning {
+    crate::model::Warning {
+        code: "archive-member".into(),
+        row: None,
+        message: format!(
+            "read in memory from the archive `{}` (sha256 {})",
+            a.display, a.sha256
+        ),
+    }
 }
 
 /// Read the `.csv`/`.xlsx` members of a `.zip` without unpacking it.
@@ -349,6 +364,18 @@ fn load_archive<T>(
             } => {
                 let sha = sha256_hex(&bytes);
                 let member = format!("{display}/{name}");
+                let fast = crate::normalize::fast::read_bytes(
+                    &member,
+                    Some(&info.display),
+                    &bytes,
+                    &sha,
+                    opts,
+                );
+                if let Some(mut raw) = fast {
+                    raw.sniffed.warnings.push(archive_member_warning(&info));
+                    loaded.files.push(each(raw)?);
+                    continue;
+                }
                 add_file(
                     member,
                     Some(&info),
@@ -397,6 +424,24 @@ fn sha256_file(path: &Path) -> std::io::Result<String> {
         h.update(&buf[..n]);
     }
     Ok(h.finalize().iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// One file's bytes read by the general path (no fast reader), as `load`
+/// would hand them on; for comparing both readers.
+pub fn read_general(
+    display: &str,
+    archive: Option<&str>,
+    bytes: &[u8],
+    opts: &SniffOptions,
+) -> Result<RawFile, Error> {
+    let (grid, sniffed) = read_one(display, archive, bytes, opts)?;
+    Ok(RawFile {
+        display: display.to_string(),
+        sha256: sha256_hex(bytes),
+        grid,
+        sniffed,
+        pre: None,
+    })
 }
 
 fn read_one(
@@ -462,6 +507,9 @@ pub fn user_ids(files: &[RawFile]) -> Vec<String> {
 
 /// The user ids in one file's `User_ID` column, sorted, distinct.
 pub fn file_user_ids(f: &RawFile) -> std::collections::BTreeSet<String> {
+    if let Some(pre) = &f.pre {
+        return pre.user_ids.clone();
+    }
     let mut ids = std::collections::BTreeSet::new();
     if let Some(c) = f
         .sniffed

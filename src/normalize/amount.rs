@@ -4,6 +4,7 @@
 //! pair), never by a letters-only regex: `5.11INCH` is 5.1 of `1INCH`.
 
 use crate::decimal::{Dec, DecError};
+use std::borrow::Cow;
 
 /// Number conventions of one file.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -36,17 +37,17 @@ pub fn parse_number(s: &str, style: NumStyle) -> Result<Dec, String> {
 }
 
 /// Remove thousands separators / turn a decimal comma into a point.
-fn clean_separators(t: &str, style: NumStyle) -> Result<String, String> {
+fn clean_separators(t: &str, style: NumStyle) -> Result<Cow<'_, str>, String> {
     if !t.contains(',') {
-        return Ok(t.to_string());
+        return Ok(Cow::Borrowed(t));
     }
     if style.decimal_comma {
         if t.matches(',').count() == 1 && !t.contains('.') {
-            return Ok(t.replace(',', "."));
+            return Ok(t.replace(',', ".").into());
         }
         // 1.234,5 → 1234.5
         if t.matches(',').count() == 1 {
-            return Ok(t.replace('.', "").replace(',', "."));
+            return Ok(t.replace('.', "").replace(',', ".").into());
         }
         return Err("more than one decimal comma".into());
     }
@@ -59,7 +60,7 @@ fn clean_separators(t: &str, style: NumStyle) -> Result<String, String> {
             .all(|g| g.len() == 3 && g.bytes().all(|b| b.is_ascii_digit()))
         && !groups[0].is_empty();
     if ok {
-        Ok(t.replace(',', ""))
+        Ok(t.replace(',', "").into())
     } else {
         Err(
             "a comma that is not a thousands separator (decimal comma? re-saved by a spreadsheet?)"

@@ -23,7 +23,7 @@ pub struct CellError {
 pub type CellResult<T> = Result<T, CellError>;
 
 /// Canonical rows produced from one file.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone, PartialEq)]
 pub struct FileRows {
     pub fills: Vec<Fill>,
     pub orders: Vec<Order>,
@@ -339,18 +339,8 @@ impl<'a> FileCtx<'a> {
         self.warn_after_export();
         if let Some(&first) = ambiguous.first() {
             let row = self.row_no(first);
-            self.warn(
-                "tz-ambiguous",
-                Some(row),
-                format!(
-                    "{} time(s) fall in the hour that {} repeats when daylight saving time ends \
-                     (first: row {row}, `{}`); the earlier instant was taken — such rows may be an \
-                     hour early",
-                    ambiguous.len(),
-                    self.sniffed.tz,
-                    values[first]
-                ),
-            );
+            let w = tz_ambiguous_warning(&self.sniffed.tz, ambiguous.len(), row, values[first]);
+            self.warnings.push(w);
         }
         Ok(())
     }
@@ -360,25 +350,56 @@ impl FileCtx<'_> {
     /// Rows dated after the export was made (per the file's Binance name, or
     /// its archive's) cannot be genuine: a misread date or an edited file.
     fn warn_after_export(&mut self) {
-        let made = crate::ingest::sniff::export_time_from_name(self.display);
-        let Some(made) = made else {
-            return;
-        };
-        let late: Vec<usize> = (0..self.times.len())
-            .filter(|&r| self.times[r].is_some_and(|t| t > made))
-            .collect();
-        if let Some(&first) = late.first() {
-            let row = self.row_no(first);
-            self.warn(
-                "after-export",
-                Some(row),
-                format!(
-                    "{} row(s) dated after the export time in the file name (first: row {row}): \
-                     a misread date order or an edited file; check them against the Binance site",
-                    late.len()
-                ),
-            );
+        let rows =
+            (0..self.times.len()).filter_map(|r| self.times[r].map(|t| (self.grid.row_nos[r], t)));
+        if let Some(w) = after_export_warning(self.display, rows) {
+            self.warnings.push(w);
         }
+    }
+}
+
+/// `after-export`: rows dated after the export was made (per the file's
+/// Binance name, or its archive's) cannot be genuine — a misread date or an
+/// edited file. `rows` are (row number, UTC time) in file order.
+pub fn after_export_warning(
+    display: &str,
+    rows: impl Iterator<Item = (u32, TimeMs)>,
+) -> Option<Warning> {
+    let made = crate::ingest::sniff::export_time_from_name(display)?;
+    let (mut n, mut first) = (0usize, 0u32);
+    for (row, t) in rows {
+        if t > made {
+            if n == 0 {
+                first = row;
+            }
+            n += 1;
+        }
+    }
+    (n > 0).then(|| Warning {
+        code: "after-export".into(),
+        row: Some(first),
+        message: format!(
+            "{n} row(s) dated after the export time in the file name (first: row {first}): \
+             a misread date order or an edited file; check them against the Binance site"
+        ),
+    })
+}
+
+/// `tz-ambiguous`: `count` times fall in the hour a DST change repeats.
+pub fn tz_ambiguous_warning(
+    tz: &super::time::TzSpec,
+    count: usize,
+    first_row: u32,
+    first_value: &str,
+) -> Warning {
+    Warning {
+        code: "tz-ambiguous".into(),
+        row: Some(first_row),
+        message: format!(
+            "{count} time(s) fall in the hour that {tz} repeats when daylight saving time ends \
+             (first: row {first_row}, `{first_value}`); the earlier instant was taken — such rows may be an \
+             hour early"
+        ),
     }
 }
 

@@ -6,6 +6,7 @@ pub mod buy_crypto;
 pub mod convert;
 pub mod dedup;
 pub mod earn;
+pub mod fast;
 pub mod fiat;
 pub mod file;
 pub mod frames;
@@ -25,7 +26,7 @@ pub mod transfers;
 
 use crate::error::Error;
 use crate::ingest::RawFile;
-use crate::model::{FileKind, InputSummary, Rejection, TimeMs};
+use crate::model::{FileKind, InputSummary, Rejection, TimeMs, Warning};
 use file::{FileCtx, FileRows};
 
 /// One normalized file: its rows and its summary (duplicates not yet counted).
@@ -45,13 +46,26 @@ impl NormalizedFile {
     }
 }
 
-/// Normalize one sniffed file.
+/// Normalize one sniffed file (or finish one the fast reader normalized).
 pub fn normalize_file(
-    raw: &RawFile,
+    mut raw: RawFile,
     account: &str,
     skip_errors: bool,
 ) -> Result<NormalizedFile, Error> {
-    let (checked, short_rows) = row_shape::check(raw, skip_errors)?;
+    if let Some(pre) = raw.pre.take() {
+        let pre = *pre;
+        let mut warnings = raw.sniffed.warnings.clone();
+        warnings.extend(pre.warnings);
+        let parts = Parts {
+            rows: pre.rows,
+            rejections: Vec::new(),
+            ignored: Vec::new(),
+            warnings,
+            rows_read: pre.rows_read,
+        };
+        return Ok(finish(&raw, account, parts));
+    }
+    let (checked, short_rows) = row_shape::check(&raw, skip_errors)?;
     let grid = checked.as_ref().unwrap_or(&raw.grid);
     let mut ctx = FileCtx::new(&raw.display, grid, &raw.sniffed, skip_errors)?;
     ctx.rejections.extend(short_rows);
@@ -77,28 +91,56 @@ pub fn normalize_file(
             reason: "blank row".into(),
         });
     }
+    let parts = Parts {
+        rows: std::mem::take(&mut ctx.rows),
+        rejections: std::mem::take(&mut ctx.rejections),
+        ignored: std::mem::take(&mut ctx.ignored),
+        warnings: std::mem::take(&mut ctx.warnings),
+        rows_read: (raw.grid.rows.len() + raw.grid.blank_rows.len()) as u64,
+    };
+    drop(ctx);
+    drop(checked);
+    Ok(finish(&raw, account, parts))
+}
+
+/// What reading one file produced, whichever path read it.
+struct Parts {
+    rows: FileRows,
+    rejections: Vec<Rejection>,
+    ignored: Vec<Rejection>,
+    warnings: Vec<Warning>,
+    rows_read: u64,
+}
+
+/// The file's warnings about its shape, and its summary.
+fn finish(raw: &RawFile, account: &str, p: Parts) -> NormalizedFile {
+    let mut warnings = p.warnings;
+    let mut warn = |code: &str, message: String| {
+        warnings.push(Warning {
+            code: code.into(),
+            row: None,
+            message,
+        })
+    };
     if raw.grid.preamble_lines > 0 {
         let n = raw.grid.preamble_lines;
-        ctx.warn(
+        warn(
             "preamble-skipped",
-            None,
             format!("{n} line(s) before the header were skipped (not data)"),
         );
     }
     if raw.grid.unwrapped_rows > 0 {
         let n = raw.grid.unwrapped_rows;
-        ctx.warn(
+        warn(
             "whole-line-quoted",
-            None,
             format!(
                 "{n} row(s) were wrapped whole in quotes (a broken re-save) and were unwrapped"
             ),
         );
     }
     if !raw.grid.other_sheets.is_empty() {
-        ctx.warn(
+        warn(
             "sheets-not-read",
-            None,
             format!(
                 "only sheet `{}` was read; sheet(s) {} also hold data — save each as its own \
                  file to include it",
@@ -112,20 +154,19 @@ pub fn normalize_file(
             ),
         );
     }
-    let rows = std::mem::take(&mut ctx.rows);
-    let times = row_times(&rows);
+    let rows = p.rows;
+    let (first_time, last_time) = time_range(&rows);
     let n_norm = (rows.fills.len()
         + rows.orders.len()
         + rows.transfers.len()
         + rows.ledger.len()
         + rows.conversions.len()
         + rows.futures_fills.len()) as u64;
-    let mut rejections = ctx.rejections.clone();
+    let mut rejections = p.rejections;
     let n_rejected = rejections.len() as u64;
-    let n_ignored = ctx.ignored.len() as u64;
-    rejections.extend(ctx.ignored.iter().cloned());
+    let n_ignored = p.ignored.len() as u64;
+    rejections.extend(p.ignored);
     rejections.sort();
-    let mut warnings = ctx.warnings.clone();
     warnings.sort_by(|a, b| (a.row, &a.code, &a.message).cmp(&(b.row, &b.code, &b.message)));
     let summary = InputSummary {
         path: raw.display.clone(),
@@ -134,9 +175,9 @@ pub fn normalize_file(
         layout: raw.sniffed.layout.id.to_string(),
         account: account.to_string(),
         time_zone: raw.sniffed.tz_note.clone(),
-        first_time: times.iter().min().copied(),
-        last_time: times.iter().max().copied(),
-        rows_read: (raw.grid.rows.len() + raw.grid.blank_rows.len()) as u64,
+        first_time,
+        last_time,
+        rows_read: p.rows_read,
         rows_normalized: n_norm,
         rows_rejected: n_rejected,
         rows_duplicate: 0,
@@ -150,16 +191,27 @@ pub fn normalize_file(
         "{}",
         raw.display
     );
-    Ok(NormalizedFile { rows, summary })
+    NormalizedFile { rows, summary }
 }
 
-fn row_times(rows: &FileRows) -> Vec<TimeMs> {
-    let mut t: Vec<TimeMs> = Vec::new();
-    t.extend(rows.fills.iter().map(|r| r.time));
-    t.extend(rows.orders.iter().map(|r| r.time));
-    t.extend(rows.transfers.iter().map(|r| r.time));
-    t.extend(rows.ledger.iter().map(|r| r.time));
-    t.extend(rows.conversions.iter().map(|r| r.time));
-    t.extend(rows.futures_fills.iter().map(|r| r.time));
-    t
+/// Earliest and latest time of the rows.
+fn time_range(rows: &FileRows) -> (Option<TimeMs>, Option<TimeMs>) {
+    let times = rows
+        .fills
+        .iter()
+        .map(|r| r.time)
+        .chain(rows.orders.iter().map(|r| r.time))
+        .chain(rows.transfers.iter().map(|r| r.time))
+        .chain(rows.ledger.iter().map(|r| r.time))
+        .chain(rows.conversions.iter().map(|r| r.time))
+        .chain(rows.futures_fills.iter().map(|r| r.time));
+    times.fold(
+        (None, None),
+        |(lo, hi): (Option<TimeMs>, Option<TimeMs>), t| {
+            (
+                Some(lo.map_or(t, |x| x.min(t))),
+                Some(hi.map_or(t, |x| x.max(t))),
+            )
+        },
+    )
 }

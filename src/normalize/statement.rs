@@ -6,19 +6,15 @@ use super::file::{CellResult, FileCtx};
 use super::operations::{classify, wallet};
 use crate::error::Error;
 use crate::ingest::layouts::field as f;
-use crate::model::{Category, LedgerRow};
+use crate::model::{Category, LedgerRow, Warning};
 
 pub fn normalize(ctx: &mut FileCtx) -> Result<(), Error> {
     for r in 0..ctx.grid.rows.len() {
         match row(ctx, r) {
             Ok(row) => {
                 if row.category == Category::Unclassified {
-                    let msg = format!(
-                        "unknown operation `{}` ({} {}): applied to the balance and tagged unclassified",
-                        row.operation, row.change, row.coin
-                    );
-                    let n = ctx.row_no(r);
-                    ctx.warn("unclassified-operation", Some(n), msg);
+                    let w = unclassified_warning(&row, ctx.row_no(r));
+                    ctx.warnings.push(w);
                 }
                 ctx.rows.ledger.push(row);
             }
@@ -26,6 +22,18 @@ pub fn normalize(ctx: &mut FileCtx) -> Result<(), Error> {
         }
     }
     Ok(())
+}
+
+/// `unclassified-operation` for one row whose operation is not known.
+pub fn unclassified_warning(row: &LedgerRow, row_no: u32) -> Warning {
+    Warning {
+        code: "unclassified-operation".into(),
+        row: Some(row_no),
+        message: format!(
+            "unknown operation `{}` ({} {}): applied to the balance and tagged unclassified",
+            row.operation, row.change, row.coin
+        ),
+    }
 }
 
 fn row(ctx: &FileCtx, r: usize) -> CellResult<LedgerRow> {

@@ -286,7 +286,7 @@ pub fn parse_local(v: &str, format: TimeFormat) -> Option<NaiveDateTime> {
 
 /// `YYYY-MM-DD HH:MM:SS` exactly (the common case of every export), parsed
 /// without a format string; anything else is left to the general parser.
-fn fast_ymd_hms(v: &str) -> Option<NaiveDateTime> {
+pub fn fast_ymd_hms(v: &str) -> Option<NaiveDateTime> {
     let b = v.as_bytes();
     if b.len() != 19
         || b[4] != b'-'

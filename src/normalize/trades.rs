@@ -7,7 +7,7 @@ use super::symbols::{split_by_quotes, split_by_suffixes};
 use crate::decimal::Dec;
 use crate::error::Error;
 use crate::ingest::layouts::field as f;
-use crate::model::{Fill, Side};
+use crate::model::{Fill, Side, Warning};
 
 pub fn normalize(ctx: &mut FileCtx) -> Result<(), Error> {
     let v1 = ctx.sniffed.layout.id == "spot-trades/v1";
@@ -19,23 +19,29 @@ pub fn normalize(ctx: &mut FileCtx) -> Result<(), Error> {
             Err(e) => ctx.reject(r, e)?,
         }
     }
-    let off: Vec<u32> = ctx.rows.fills[first..]
+    if let Some(w) = amount_mismatch_warning(&ctx.rows.fills[first..]) {
+        ctx.warnings.push(w);
+    }
+    Ok(())
+}
+
+/// `amount-mismatch`: fills whose total is not price × quantity.
+pub fn amount_mismatch_warning(fills: &[Fill]) -> Option<Warning> {
+    let off: Vec<u32> = fills
         .iter()
         .filter(|f| !amount_agrees(f))
         .map(|f| f.origin.row)
         .collect();
-    if let Some(row) = off.first() {
-        ctx.warn(
-            "amount-mismatch",
-            Some(*row),
-            format!(
-                "{} row(s) whose total differs from price × quantity by more than 0.1 % (first: \
-                 row {row}); the totals are used as exported — check the file was not edited",
-                off.len()
-            ),
-        );
-    }
-    Ok(())
+    let row = *off.first()?;
+    Some(Warning {
+        code: "amount-mismatch".into(),
+        row: Some(row),
+        message: format!(
+            "{} row(s) whose total differs from price × quantity by more than 0.1 % (first: \
+             row {row}); the totals are used as exported — check the file was not edited",
+            off.len()
+        ),
+    })
 }
 
 /// The exported total is price × quantity, rounded by Binance to the quote
@@ -43,15 +49,16 @@ pub fn normalize(ctx: &mut FileCtx) -> Result<(), Error> {
 pub fn amount_agrees(f: &Fill) -> bool {
     let product = f.price.mul_round(f.qty);
     let diff = (product - f.quote_qty).abs();
+    // 0.001 and 1e-8 as raw values (× 10^18).
     let tolerance = f
         .quote_qty
         .abs()
-        .mul_round(Dec::parse("0.001").unwrap_or(Dec::ZERO));
-    diff <= tolerance.max(Dec::parse("0.00000001").unwrap_or(Dec::ZERO))
+        .mul_round(Dec::from_raw(1_000_000_000_000_000));
+    diff <= tolerance.max(Dec::from_raw(10_000_000_000))
 }
 
 /// `ETH/BTC`, `ETH-BTC`, `ETH_BTC` → `ETHBTC`, the form of every other export.
-fn plain_symbol(pair: &str) -> String {
+pub fn plain_symbol(pair: &str) -> String {
     pair.trim()
         .to_uppercase()
         .chars()
