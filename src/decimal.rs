@@ -199,10 +199,13 @@ impl Dec {
                             dropped_nonzero = true;
                         }
                     } else {
-                        mant = mant
-                            .checked_mul(10)
-                            .and_then(|m| m.checked_add(d))
-                            .ok_or(DecError::Overflow)?;
+                        mant = if mant < SAFE_TO_SHIFT {
+                            mant * 10 + d // cannot overflow (the common case, no checks)
+                        } else {
+                            mant.checked_mul(10)
+                                .and_then(|m| m.checked_add(d))
+                                .ok_or(DecError::Overflow)?
+                        };
                         if seen_dot {
                             frac_digits += 1;
                         }
@@ -233,12 +236,10 @@ impl Dec {
         // value = mant × 10^(exp − frac_digits); raw = value × 10^18
         let shift = exp - frac_digits + SCALE as i32;
         let raw = if shift >= 0 {
-            let m = 10i128.checked_pow(shift as u32).ok_or(DecError::Overflow)?;
+            let m = *POW10.get(shift as usize).ok_or(DecError::Overflow)?;
             mant.checked_mul(m).ok_or(DecError::Overflow)?
         } else {
-            let d = 10i128
-                .checked_pow((-shift) as u32)
-                .ok_or(DecError::TooPrecise)?;
+            let d = *POW10.get((-shift) as usize).ok_or(DecError::TooPrecise)?;
             if mant % d != 0 {
                 return Err(DecError::TooPrecise);
             }
@@ -247,6 +248,20 @@ impl Dec {
         Ok(Dec(if neg { -raw } else { raw }))
     }
 }
+
+/// Below this, `m * 10 + 9` fits an `i128`.
+const SAFE_TO_SHIFT: i128 = i128::MAX / 10 - 1;
+
+/// 10^0 ..= 10^38, every power of ten an `i128` holds.
+const POW10: [i128; 39] = {
+    let mut t = [1i128; 39];
+    let mut i = 1;
+    while i < 39 {
+        t[i] = t[i - 1] * 10;
+        i += 1;
+    }
+    t
+};
 
 /// Integer division rounded half to even.
 fn div_round_half_even(n: i128, d: i128) -> i128 {
@@ -367,6 +382,28 @@ mod tests {
             Err(DecError::TooPrecise)
         );
         assert_eq!(d("0.1000000000000000000000").to_string(), "0.1");
+    }
+
+    #[test]
+    fn limits_of_the_mantissa_and_of_the_scale() {
+        // 10^20 × 10^18 = 10^38 still fits an i128; 10^21 × 10^18 does not.
+        assert_eq!(d("100000000000000000000").raw(), 10i128.pow(38));
+        assert_eq!(
+            Dec::parse("1000000000000000000000"),
+            Err(DecError::Overflow)
+        );
+        assert_eq!(d("1E20").raw(), 10i128.pow(38));
+        assert_eq!(Dec::parse("1E21"), Err(DecError::Overflow));
+        // i128::MAX as digits fills the mantissa; one more digit overflows it.
+        let max = i128::MAX.to_string();
+        assert_eq!(Dec::parse(&format!("0.{max}")), Err(DecError::TooPrecise));
+        assert_eq!(Dec::parse(&format!("{max}0")), Err(DecError::Overflow));
+        assert_eq!(d("1E-18").raw(), 1);
+        assert_eq!(Dec::parse("1E-19"), Err(DecError::TooPrecise));
+        assert_eq!(
+            d("123456789.123456789123456789").raw(),
+            123_456_789_123_456_789_123_456_789
+        );
     }
 
     #[test]

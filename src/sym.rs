@@ -191,12 +191,17 @@ impl std::hash::Hasher for Fnv {
 /// `Sym` a function made of them, without taking the global lock again.
 pub struct Cache<V: Copy> {
     map: HashMap<Box<[u8]>, V, std::hash::BuildHasherDefault<Fnv>>,
+    /// The last key looked up and its value (rows repeat their neighbours').
+    last_key: Vec<u8>,
+    last: Option<V>,
 }
 
 impl<V: Copy> Default for Cache<V> {
     fn default() -> Self {
         Cache {
             map: HashMap::default(),
+            last_key: Vec::new(),
+            last: None,
         }
     }
 }
@@ -204,11 +209,22 @@ impl<V: Copy> Default for Cache<V> {
 impl<V: Copy> Cache<V> {
     /// The value for `key`, made by `make` on first sight.
     pub fn get_or(&mut self, key: &[u8], make: impl FnOnce() -> V) -> V {
-        if let Some(v) = self.map.get(key) {
-            return *v;
+        if let Some(v) = self.last {
+            if self.last_key == key {
+                return v;
+            }
         }
-        let v = make();
-        self.map.insert(key.into(), v);
+        let v = match self.map.get(key) {
+            Some(v) => *v,
+            None => {
+                let v = make();
+                self.map.insert(key.into(), v);
+                v
+            }
+        };
+        self.last_key.clear();
+        self.last_key.extend_from_slice(key);
+        self.last = Some(v);
         v
     }
 

@@ -77,21 +77,38 @@ pub fn split_suffixed(
     expected: &[&str],
     style: NumStyle,
 ) -> Result<(Dec, String), String> {
+    split_suffixed_ref(s, expected, style).map(|(d, a)| (d, a.to_string()))
+}
+
+/// [`split_suffixed`], the asset as a slice of `s` (no allocation).
+pub fn split_suffixed_ref<'a>(
+    s: &'a str,
+    expected: &[&str],
+    style: NumStyle,
+) -> Result<(Dec, &'a str), String> {
     let t = s.trim().trim_matches('"').trim();
     if let Some((num, asset)) = t.rsplit_once(' ') {
         let asset = asset.trim();
         if !asset.is_empty() && asset.chars().all(|c| c.is_ascii_alphanumeric()) {
-            return Ok((parse_number(num, style)?, asset.to_string()));
+            return Ok((parse_number(num, style)?, asset));
         }
     }
-    let mut cands: Vec<&str> = expected.iter().copied().filter(|a| !a.is_empty()).collect();
-    cands.sort_by_key(|a| std::cmp::Reverse(a.len()));
-    for a in cands {
-        if t.len() > a.len() && t.ends_with(a) {
-            if let Ok(v) = parse_number(&t[..t.len() - a.len()], style) {
-                return Ok((v, a.to_string()));
+    // Longest expected asset first; equal lengths in the order given.
+    let mut below = usize::MAX;
+    while let Some(len) = expected
+        .iter()
+        .map(|a| a.len())
+        .filter(|&l| l > 0 && l < below)
+        .max()
+    {
+        for a in expected.iter().filter(|a| a.len() == len) {
+            if t.len() > a.len() && t.ends_with(a) {
+                if let Ok(v) = parse_number(&t[..t.len() - a.len()], style) {
+                    return Ok((v, &t[t.len() - a.len()..]));
+                }
             }
         }
+        below = len;
     }
     // Fallback: longest numeric prefix.
     let bytes = t.as_bytes();
@@ -119,7 +136,7 @@ pub fn split_suffixed(
     if !asset.chars().all(|c| c.is_ascii_alphanumeric()) {
         return Err("cannot split the amount from its asset".into());
     }
-    Ok((parse_number(num, style)?, asset.to_string()))
+    Ok((parse_number(num, style)?, asset))
 }
 
 #[cfg(test)]
@@ -187,6 +204,11 @@ mod tests {
             (d("0.00000015"), "BNB".into())
         );
         assert!(split_suffixed("1.2.3BTC", &["BTC"], P).is_err());
+        // The longest expected asset wins over a shorter one it ends with.
+        assert_eq!(
+            split_suffixed("2.5ABTC", &["BTC", "ABTC", "C"], P).unwrap(),
+            (d("2.5"), "ABTC".into())
+        );
         assert!(split_suffixed("12.5", &["BTC"], P).is_err());
     }
 }

@@ -17,6 +17,13 @@ pub fn split_by_suffixes(
     quote_amount: &str,
 ) -> Option<(String, String)> {
     let pair = pair.trim().replace(['/', '-', '_'], "");
+    let k = split_index(&pair, base_amount, quote_amount)?;
+    Some((pair[..k].to_string(), pair[k..].to_string()))
+}
+
+/// [`split_by_suffixes`] for a pair already free of separators (`/`, `-`,
+/// `_`) and spaces: where base ends, `None` when no split or two fit.
+pub fn split_index(pair: &str, base_amount: &str, quote_amount: &str) -> Option<usize> {
     let b = base_amount.trim();
     let q = quote_amount.trim();
     let mut found = None;
@@ -29,7 +36,7 @@ pub fn split_by_suffixes(
             if found.is_some() {
                 return None; // ambiguous
             }
-            found = Some((base.to_string(), quote.to_string()));
+            found = Some(k);
         }
     }
     found

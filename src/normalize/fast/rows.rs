@@ -11,9 +11,9 @@ use crate::decimal::Dec;
 use crate::ingest::layouts::field as f;
 use crate::ingest::sniff::Sniffed;
 use crate::model::{Category, Fill, LedgerRow, Origin, Side, TimeMs, Warning};
-use crate::normalize::amount::{parse_number, split_suffixed, NumStyle};
+use crate::normalize::amount::{parse_number, split_suffixed_ref, NumStyle};
 use crate::normalize::operations::{classify, wallet};
-use crate::normalize::symbols::{split_by_quotes, split_by_suffixes};
+use crate::normalize::symbols::{split_by_quotes, split_index};
 use crate::normalize::time::{fast_ymd_hms, is_ambiguous, to_utc_ms, TzSpec};
 use crate::normalize::trades::{plain_symbol, side_word};
 use crate::sym::{Cache, Sym};
@@ -138,7 +138,7 @@ pub fn parse_chunk(sh: &Shared, chunk: &[u8], mut out: ChunkOut) -> Option<Chunk
         _ => out.fills.reserve(lines),
     }
     let mut caches = Caches::default();
-    let mut cells: Vec<&[u8]> = Vec::with_capacity(sh.header_len + 1);
+    let mut cells: Vec<&str> = Vec::with_capacity(sh.header_len + 1);
     let mut strs: Vec<&str> = Vec::with_capacity(sh.header_len + 1);
     let text = std::str::from_utf8(chunk).ok()?;
     let mut last_user = "";
@@ -150,24 +150,19 @@ pub fn parse_chunk(sh: &Shared, chunk: &[u8], mut out: ChunkOut) -> Option<Chunk
         if line.is_empty() || line == "\r" {
             continue; // an empty line is no record (as the CSV reader skips it)
         }
-        if !split::fields(line.as_bytes(), sh.delimiter, &mut cells) {
+        if !split::fields(line, sh.delimiter, &mut cells) {
             return None;
         }
         // The general path refuses short rows and rows with extra text.
         if cells.len() < sh.header_len
             || cells[sh.header_len..]
                 .iter()
-                .any(|c| !c.iter().all(u8::is_ascii_whitespace))
+                .any(|c| !c.bytes().all(|b| b.is_ascii_whitespace()))
         {
             return None;
         }
         strs.clear();
-        // Fields split at ASCII bytes of valid UTF-8 are valid UTF-8.
-        strs.extend(
-            cells
-                .iter()
-                .map(|c| std::str::from_utf8(c).map(str::trim).unwrap_or("\u{0}")),
-        );
+        strs.extend(cells.iter().map(|c| c.trim()));
         if strs.iter().all(|s| s.is_empty()) {
             return None; // a blank row: ignored, counted, by the general path
         }
@@ -242,11 +237,13 @@ pub fn parse_chunk(sh: &Shared, chunk: &[u8], mut out: ChunkOut) -> Option<Chunk
                     .pair
                     .get_or(pair_v.as_bytes(), || Sym::new(&plain_symbol(pair_v)));
                 let (qty_v, amount_v) = (strs[*qty], strs[*amount]);
-                let (b, q) = split_by_suffixes(&symbol, qty_v, amount_v)?;
-                let (base, quote) = (asset(&mut caches, &b), asset(&mut caches, &q));
-                let qty_d = unsigned(split_suffixed(qty_v, &[&b], STYLE).ok()?.0)?;
-                let quote_qty = unsigned(split_suffixed(amount_v, &[&q], STYLE).ok()?.0)?;
-                let (fee_d, fee_a) = split_suffixed(strs[*fee], &[&b, &q, "BNB"], STYLE).ok()?;
+                // `plain_symbol` left no separators: split as `split_by_suffixes`.
+                let cut = split_index(&symbol, qty_v, amount_v)?;
+                let (b, q) = symbol.split_at(cut);
+                let (base, quote) = (asset(&mut caches, b), asset(&mut caches, q));
+                let qty_d = unsigned(split_suffixed_ref(qty_v, &[b], STYLE).ok()?.0)?;
+                let quote_qty = unsigned(split_suffixed_ref(amount_v, &[q], STYLE).ok()?.0)?;
+                let (fee_d, fee_a) = split_suffixed_ref(strs[*fee], &[b, q, "BNB"], STYLE).ok()?;
                 out.fills.push(Fill {
                     origin,
                     time: t,
@@ -258,7 +255,7 @@ pub fn parse_chunk(sh: &Shared, chunk: &[u8], mut out: ChunkOut) -> Option<Chunk
                     qty: qty_d,
                     quote_qty,
                     fee: Some(unsigned(fee_d)?),
-                    fee_asset: Some(asset(&mut caches, &fee_a).into()),
+                    fee_asset: Some(asset(&mut caches, fee_a).into()),
                     order_id: None,
                     trade_id: None,
                     is_maker: None,

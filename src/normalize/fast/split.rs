@@ -6,44 +6,44 @@
 use memchr::memchr;
 
 /// Split one line (its `\n` removed, a final `\r` allowed) into `out`.
-/// `false` when the line needs the general reader.
-pub fn fields<'a>(line: &'a [u8], delim: u8, out: &mut Vec<&'a [u8]>) -> bool {
+/// `false` when the line needs the general reader. Fields are cut at ASCII
+/// quotes and delimiters, so they stay valid UTF-8.
+pub fn fields<'a>(line: &'a str, delim: u8, out: &mut Vec<&'a str>) -> bool {
     out.clear();
-    let line = line.strip_suffix(b"\r").unwrap_or(line);
-    if memchr(b'\r', line).is_some() {
+    let line = line.strip_suffix('\r').unwrap_or(line);
+    let b = line.as_bytes();
+    if memchr(b'\r', b).is_some() {
         return false;
     }
-    let n = line.len();
+    let n = b.len();
     let mut i = 0;
     loop {
-        let rest = &line[i..];
-        if rest.first() == Some(&b'"') {
-            let Some(close) = memchr(b'"', &rest[1..]) else {
+        if b.get(i) == Some(&b'"') {
+            let Some(close) = memchr(b'"', &b[i + 1..]) else {
                 return false;
             };
-            out.push(&rest[1..1 + close]);
+            out.push(&line[i + 1..i + 1 + close]);
             let after = i + close + 2;
             if after == n {
                 return true;
             }
-            if line[after] != delim {
+            if b[after] != delim {
                 return false; // `""` inside the field, or text after the quote
             }
             i = after + 1;
         } else {
-            let end = memchr(delim, rest).unwrap_or(rest.len());
-            let field = &rest[..end];
-            if memchr(b'"', field).is_some() {
+            let end = i + memchr(delim, &b[i..]).unwrap_or(n - i);
+            if memchr(b'"', &b[i..end]).is_some() {
                 return false;
             }
-            out.push(field);
-            if i + end == n {
+            out.push(&line[i..end]);
+            if end == n {
                 return true;
             }
-            i += end + 1;
+            i = end + 1;
         }
         if i == n {
-            out.push(&[]); // a delimiter ends the line: one more, empty field
+            out.push(""); // a delimiter ends the line: one more, empty field
             return true;
         }
     }
@@ -73,11 +73,7 @@ mod tests {
 
     fn split(line: &str) -> Option<Vec<String>> {
         let mut out = Vec::new();
-        fields(line.as_bytes(), b',', &mut out).then(|| {
-            out.iter()
-                .map(|f| String::from_utf8(f.to_vec()).unwrap())
-                .collect()
-        })
+        fields(line, b',', &mut out).then(|| out.iter().map(|f| f.to_string()).collect())
     }
 
     #[test]
