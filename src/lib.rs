@@ -30,8 +30,8 @@ pub mod reconcile;
 pub mod report;
 pub mod rules_cmd;
 pub mod samples;
-pub mod sym;
 pub mod samples_cmd;
+pub mod sym;
 pub mod timefmt;
 pub mod verify_cmd;
 

@@ -16,7 +16,7 @@ use std::fmt;
 use std::ops::Deref;
 use std::sync::{Mutex, OnceLock};
 
-#[derive(Clone, Copy, Eq)]
+#[derive(Clone, Copy, Default, Eq)]
 pub struct Sym(&'static str);
 
 fn global() -> &'static Mutex<HashSet<&'static str>> {
@@ -41,12 +41,6 @@ impl Sym {
 
     pub fn as_str(&self) -> &'static str {
         self.0
-    }
-}
-
-impl Default for Sym {
-    fn default() -> Self {
-        Sym("")
     }
 }
 
