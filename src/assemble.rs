@@ -106,9 +106,9 @@ pub fn assemble(id: &str, files: &[NormalizedFile]) -> Assembled {
 /// history does not already hold (same symbol, side, price, qty and second;
 /// a time from a file whose seconds were lost stands for its whole minute).
 fn merge_fills(trades: Vec<Fill>, order_fills: Vec<Fill>, minute_files: &[String]) -> Vec<Fill> {
-    let key = |f: &Fill| (f.symbol.clone(), f.side, f.price, f.qty);
+    let key = |f: &Fill| (f.symbol, f.side, f.price, f.qty);
     let window = |f: &Fill| {
-        let len = if minute_files.contains(&f.origin.file) {
+        let len = if minute_files.iter().any(|m| f.origin.file == *m) {
             60_000
         } else {
             1000
@@ -149,7 +149,7 @@ pub fn activity(account: &Account) -> Vec<ActivityBucket> {
     } else {
         let mut seen = std::collections::BTreeSet::new();
         for f in &account.fills {
-            if seen.insert((f.symbol.clone(), f.side, f.time.div_euclid(1000))) {
+            if seen.insert((f.symbol, f.side, f.time.div_euclid(1000))) {
                 *per_min
                     .entry(f.time.div_euclid(60_000) * 60_000)
                     .or_default() += 1;

@@ -6,6 +6,7 @@
 //! user named it and the 1-based line (CSV, header = 1) or row (XLSX).
 
 use crate::decimal::Dec;
+use crate::sym::Sym;
 use serde::Serialize;
 
 /// Milliseconds since the Unix epoch, UTC.
@@ -14,7 +15,7 @@ pub type TimeMs = i64;
 /// Where a canonical row came from.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub struct Origin {
-    pub file: String,
+    pub file: Sym,
     pub row: u32,
 }
 
@@ -46,9 +47,9 @@ pub enum Direction {
 pub struct Fill {
     pub origin: Origin,
     pub time: TimeMs,
-    pub symbol: String,
-    pub base: String,
-    pub quote: String,
+    pub symbol: Sym,
+    pub base: Sym,
+    pub quote: Sym,
     pub side: Side,
     pub price: Dec,
     /// Base quantity.
@@ -57,7 +58,7 @@ pub struct Fill {
     pub quote_qty: Dec,
     /// `None` where the export carries no fee (order history).
     pub fee: Option<Dec>,
-    pub fee_asset: Option<String>,
+    pub fee_asset: Option<Sym>,
     pub order_id: Option<String>,
     pub trade_id: Option<String>,
     pub is_maker: Option<bool>,
@@ -71,8 +72,8 @@ pub struct FuturesFill {
     pub origin: Origin,
     pub time: TimeMs,
     /// `USD-M Futures` or `Coin-M Futures`.
-    pub wallet: String,
-    pub symbol: String,
+    pub wallet: Sym,
+    pub symbol: Sym,
     pub side: Side,
     pub price: Dec,
     /// Contract quantity (base asset for USD-M).
@@ -80,9 +81,9 @@ pub struct FuturesFill {
     /// Notional as exported (price × qty).
     pub quote_qty: Dec,
     pub fee: Dec,
-    pub fee_asset: String,
+    pub fee_asset: Sym,
     pub realized_pnl: Dec,
-    pub pnl_asset: String,
+    pub pnl_asset: Sym,
     pub order_id: Option<String>,
     pub trade_id: Option<String>,
     pub is_maker: Option<bool>,
@@ -95,9 +96,9 @@ pub struct Order {
     pub time: TimeMs,
     pub update_time: Option<TimeMs>,
     pub order_id: Option<String>,
-    pub symbol: String,
-    pub base: String,
-    pub quote: String,
+    pub symbol: Sym,
+    pub base: Sym,
+    pub quote: Sym,
     pub side: Side,
     /// `LIMIT`, `MARKET`, … or empty when the export does not say.
     pub order_type: String,
@@ -116,8 +117,8 @@ pub struct Transfer {
     pub origin: Origin,
     pub time: TimeMs,
     pub direction: Direction,
-    pub coin: String,
-    pub network: Option<String>,
+    pub coin: Sym,
+    pub network: Option<Sym>,
     /// Net amount (what arrived, or what was sent excluding the fee).
     pub amount: Dec,
     pub fee: Dec,
@@ -203,11 +204,11 @@ pub struct LedgerRow {
     pub origin: Origin,
     pub time: TimeMs,
     /// Normalized wallet name (`Spot`, `Funding`, …).
-    pub wallet: String,
+    pub wallet: Sym,
     /// Operation as exported (statement), or a synthetic label for derived legs.
-    pub operation: String,
+    pub operation: Sym,
     pub category: Category,
-    pub coin: String,
+    pub coin: Sym,
     /// Signed change.
     pub change: Dec,
     pub remark: String,
@@ -318,21 +319,21 @@ pub struct Account {
 pub struct Conversion {
     pub origin: Origin,
     pub time: TimeMs,
-    pub wallet: String,
-    pub from_asset: String,
+    pub wallet: Sym,
+    pub from_asset: Sym,
     /// Everything that left, fee included.
     pub from_qty: Dec,
-    pub to_asset: String,
+    pub to_asset: Sym,
     /// What arrived, net of any fee.
     pub to_qty: Dec,
     pub status: String,
     pub completed: bool,
     /// `convert`, `dust`, `buy-crypto`, `p2p`.
-    pub channel: String,
+    pub channel: Sym,
     /// The fee where the export states it (already inside the quantities).
     pub fee: Option<Dec>,
-    pub fee_asset: Option<String>,
+    pub fee_asset: Option<Sym>,
     /// An asset paid or received off the exchange (the fiat of a P2P
     /// order): its side of the conversion moves no balance.
-    pub offchain_asset: Option<String>,
+    pub offchain_asset: Option<Sym>,
 }

@@ -58,7 +58,7 @@ impl AccountSummary {
         let first_entries: Vec<FirstEntry> = first
             .values()
             .map(|f| FirstEntry {
-                symbol: f.symbol.clone(),
+                symbol: f.symbol.to_string(),
                 time: f.time,
                 side: f.side,
                 history_before: f.time - history_start,
@@ -119,13 +119,13 @@ impl AccountSummary {
 
 fn fill_evidence(f: &Fill, prefix: &impl Fn(&str) -> String) -> Evidence {
     let mut e = crate::detect::util::fill_evidence(f);
-    e.origin.file = prefix(&e.origin.file);
+    e.origin.file = prefix(&e.origin.file).into();
     e
 }
 
 fn transfer_evidence(t: &Transfer, prefix: &impl Fn(&str) -> String) -> Evidence {
     let mut origin = t.origin.clone();
-    origin.file = prefix(&origin.file);
+    origin.file = prefix(&origin.file).into();
     Evidence {
         origin,
         table: Table::Transfers,
@@ -140,7 +140,7 @@ fn transfer_evidence(t: &Transfer, prefix: &impl Fn(&str) -> String) -> Evidence
         ),
         price: None,
         qty: Some(t.amount),
-        asset: Some(t.coin.clone()),
+        asset: Some(t.coin.to_string()),
         order_id: None,
         trade_id: None,
         txid: t.txid.clone(),

@@ -16,7 +16,7 @@ fn d(s: &str) -> Dec {
 fn ev(acc: &str, t: i64, sym: &str, side: &str, price: &str, trade: Option<&str>) -> Evidence {
     Evidence {
         origin: Origin {
-            file: format!("{acc}/trades.csv"),
+            file: format!("{acc}/trades.csv").into(),
             row: (t / 1000 % 1000) as u32 + 2,
         },
         table: Table::Fills,
@@ -257,7 +257,7 @@ fn shared_withdrawal_address_and_txid() {
     let mut c = acc("c", Verdict::Clean, None);
     let w = |acc: &str, t: i64, addr: &str, tx: &str, side: &str| Evidence {
         origin: Origin {
-            file: format!("{acc}/w.csv"),
+            file: format!("{acc}/w.csv").into(),
             row: 2,
         },
         table: Table::Transfers,

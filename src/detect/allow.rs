@@ -7,7 +7,7 @@ use crate::model::Account;
 
 /// `account` without the fills and orders of `symbols` (exact symbol names).
 pub fn without_symbols(account: &Account, symbols: &[String]) -> Account {
-    let keep = |s: &String| !symbols.contains(s);
+    let keep = |s: &str| !symbols.iter().any(|x| x == s);
     Account {
         fills: account
             .fills

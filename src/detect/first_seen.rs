@@ -71,7 +71,7 @@ pub fn detect(ctx: &Ctx) -> Vec<Flagged> {
             history as f64 / 86_400_000.0,
             amt(spent),
         );
-        let value = (spent.is_positive()).then(|| (q.clone(), spent));
+        let value = (spent.is_positive()).then(|| (q.to_string(), spent));
         let mut f = finding(
             "first-seen",
             severity,
@@ -86,7 +86,7 @@ pub fn detect(ctx: &Ctx) -> Vec<Flagged> {
             )),
             explanation,
         );
-        f.assets = vec![first.base.clone(), q.clone()];
+        f.assets = vec![first.base.to_string(), q.to_string()];
         f.assets.sort();
         out.push(Flagged {
             finding: f,

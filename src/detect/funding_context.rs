@@ -51,7 +51,10 @@ pub fn detect(ctx: &Ctx, found: &[Flagged]) -> Vec<Flagged> {
             .fills
             .iter()
             .filter(|f| {
-                f.side == Side::Buy && f.time >= s && f.time <= e && symbols.contains(&f.symbol)
+                f.side == Side::Buy
+                    && f.time >= s
+                    && f.time <= e
+                    && symbols.contains(f.symbol.as_str())
             })
             .map(|f| f.quote.as_str())
             .collect();

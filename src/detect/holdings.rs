@@ -59,7 +59,7 @@ impl Holdings {
         let mut ledger: BTreeMap<(String, String), Vec<(TimeMs, Dec)>> = BTreeMap::new();
         for r in &account.ledger {
             ledger
-                .entry((r.coin.clone(), r.wallet.clone()))
+                .entry((r.coin.to_string(), r.wallet.to_string()))
                 .or_default()
                 .push((r.time, r.change));
         }
@@ -70,8 +70,14 @@ impl Holdings {
                 Side::Buy => (f.qty, -f.quote_qty),
                 Side::Sell => (-f.qty, f.quote_qty),
             };
-            fills.entry(f.base.clone()).or_default().push((f.time, b));
-            fills.entry(f.quote.clone()).or_default().push((f.time, q));
+            fills
+                .entry(f.base.to_string())
+                .or_default()
+                .push((f.time, b));
+            fills
+                .entry(f.quote.to_string())
+                .or_default()
+                .push((f.time, q));
         }
         ledger.values_mut().for_each(|v| running(v));
         fills.values_mut().for_each(|v| running(v));

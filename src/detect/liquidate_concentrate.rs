@@ -230,12 +230,8 @@ fn check_window(
     }
     let mut all_assets = assets;
     all_assets.push(q.to_string());
-    if let Some(b) = fills
-        .iter()
-        .find(|f| f.symbol == target)
-        .map(|f| f.base.clone())
-    {
-        all_assets.push(b);
+    if let Some(b) = fills.iter().find(|f| f.symbol == target).map(|f| f.base) {
+        all_assets.push(b.to_string());
     }
     all_assets.sort();
     all_assets.dedup();

@@ -17,6 +17,7 @@ use super::finding::{Incident, LossEstimate, Severity};
 use super::util::{amt, Flagged};
 use crate::decimal::Dec;
 use crate::model::{Fill, Side, TimeMs};
+use crate::sym::Sym;
 use crate::timefmt::human;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -61,13 +62,13 @@ pub fn estimate(ctx: &Ctx, found: &[Flagged], incidents: &[Incident]) -> LossEst
         for sym in &targets {
             let (mut spent, mut recovered, mut bought, mut sold) =
                 (Dec::ZERO, Dec::ZERO, Dec::ZERO, Dec::ZERO);
-            let (mut base, mut quote) = (String::new(), String::new());
+            let (mut base, mut quote) = (Sym::default(), Sym::default());
             for f in fills
                 .iter()
                 .filter(|f| f.symbol == *sym && f.time >= inc.start)
             {
-                base.clone_from(&f.base);
-                quote.clone_from(&f.quote);
+                base = f.base;
+                quote = f.quote;
                 match f.side {
                     Side::Buy if f.time <= inc.end => {
                         spent += f.quote_qty;
@@ -91,7 +92,7 @@ pub fn estimate(ctx: &Ctx, found: &[Flagged], incidents: &[Incident]) -> LossEst
             // a symbol that returned more than was spent on it in the
             // window was sold from earlier holdings: no loss, and no gain
             // to offset the others with
-            *inc_parts.entry(quote.clone()).or_insert(Dec::ZERO) +=
+            *inc_parts.entry(quote.to_string()).or_insert(Dec::ZERO) +=
                 (spent - recovered).max(Dec::ZERO);
             parts_txt.push(format!(
                 "{}: {} {quote} spent buying {sym} minus {} {quote} recovered selling it",

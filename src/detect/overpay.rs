@@ -220,11 +220,11 @@ fn session(ctx: &Ctx, idx: &[usize], refs: &[Option<Dec>]) -> Option<Flagged> {
         severity,
         &ctx.account.id,
         evidence,
-        Some((first.quote.clone(), value)),
+        Some((first.quote.to_string(), value)),
         Some(statistic),
         String::new(),
     );
-    f.assets = vec![first.base.clone(), first.quote.clone()];
+    f.assets = vec![first.base.to_string(), first.quote.to_string()];
     f.assets.sort();
     f.assets.dedup();
     f.explanation = explain(
@@ -248,7 +248,7 @@ fn session(ctx: &Ctx, idx: &[usize], refs: &[Option<Dec>]) -> Option<Flagged> {
         finding: f,
         // value was poured into the symbol only where buys were flagged
         targets: if flagged.iter().any(|&(i, _)| fills[i].side == Side::Buy) {
-            vec![first.symbol.clone()]
+            vec![first.symbol.to_string()]
         } else {
             Vec::new()
         },

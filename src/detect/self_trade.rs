@@ -99,7 +99,7 @@ pub fn detect(ctx: &Ctx) -> Vec<Flagged> {
                 severity,
                 &ctx.account.id,
                 evidence,
-                Some((f0.quote.clone(), quote_vol)),
+                Some((f0.quote.to_string(), quote_vol)),
                 Some(stat(
                     "self_trade_pairs",
                     n as f64,
@@ -119,7 +119,7 @@ pub fn detect(ctx: &Ctx) -> Vec<Flagged> {
                 amt(quote_vol),
                 f0.quote,
             );
-            f.assets = vec![f0.base.clone(), f0.quote.clone()];
+            f.assets = vec![f0.base.to_string(), f0.quote.to_string()];
             f.assets.sort();
             out.push(Flagged {
                 finding: f,

@@ -226,7 +226,7 @@ pub fn detect(ctx: &Ctx) -> Vec<Flagged> {
             severity,
             &ctx.account.id,
             evidence,
-            Some((t.coin.clone(), c.gross)),
+            Some((t.coin.to_string(), c.gross)),
             Some(stat(
                 "share_of_holding",
                 c.share.unwrap_or(f64::NAN),
@@ -237,7 +237,7 @@ pub fn detect(ctx: &Ctx) -> Vec<Flagged> {
         );
         f.start = t.time;
         f.end = t.time;
-        f.assets = vec![t.coin.clone()];
+        f.assets = vec![t.coin.to_string()];
         out.push(Flagged {
             finding: f,
             targets: Vec::new(),

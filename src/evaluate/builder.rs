@@ -40,7 +40,7 @@ impl Builder {
 
     fn origin(&mut self, file: &str, n: usize) -> Origin {
         let o = Origin {
-            file: file.to_string(),
+            file: file.into(),
             row: n as u32 + 2,
         };
         if self.attacking {
@@ -101,15 +101,15 @@ impl Builder {
         self.acc.fills.push(Fill {
             origin,
             time: t,
-            symbol: format!("{base}{quote}"),
-            base: base.to_string(),
-            quote: quote.to_string(),
+            symbol: format!("{base}{quote}").into(),
+            base: base.into(),
+            quote: quote.into(),
             side,
             price,
             qty,
             quote_qty,
             fee: Some(fee),
-            fee_asset: Some(fee_asset.to_string()),
+            fee_asset: Some(fee_asset.into()),
             order_id: Some(order_id.to_string()),
             trade_id: Some(format!("T{}", self.acc.fills.len() + 1)),
             is_maker: Some(maker),
@@ -159,7 +159,7 @@ impl Builder {
             origin,
             time: t,
             direction,
-            coin: coin.to_string(),
+            coin: coin.into(),
             network: None,
             amount,
             fee,

@@ -10,6 +10,7 @@ use crate::decimal::Dec;
 use crate::error::Error;
 use crate::ingest::layouts::field as f;
 use crate::model::Conversion;
+use crate::sym::Sym;
 
 pub fn normalize(ctx: &mut FileCtx) -> Result<(), Error> {
     for r in 0..ctx.grid.rows.len() {
@@ -42,16 +43,16 @@ fn row(ctx: &FileCtx, r: usize) -> CellResult<Conversion> {
         origin: ctx.origin(r),
         time: ctx.time(r)?,
         wallet: "Spot".into(),
-        from_asset: spend_cur.clone(),
+        from_asset: Sym::new(&spend_cur),
         from_qty: spend,
-        to_asset: asset,
+        to_asset: asset.into(),
         to_qty: received,
         completed: completed(&status),
         status,
         channel: "buy-crypto".into(),
         fee_asset: fee
             .as_ref()
-            .map(|(_, c)| c.clone().unwrap_or_else(|| spend_cur.clone())),
+            .map(|(_, c)| Sym::new(c.as_deref().unwrap_or(&spend_cur))),
         fee: fee.map(|(q, _)| q),
         offchain_asset: None,
     })

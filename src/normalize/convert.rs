@@ -43,10 +43,10 @@ fn row(ctx: &FileCtx, r: usize) -> CellResult<Conversion> {
     Ok(Conversion {
         origin: ctx.origin(r),
         time: ctx.time(r)?,
-        wallet: wallet(ctx.cell(r, f::WALLET)),
-        from_asset: from_asset.to_uppercase(),
+        wallet: wallet(ctx.cell(r, f::WALLET)).into(),
+        from_asset: from_asset.to_uppercase().into(),
         from_qty,
-        to_asset: to_asset.to_uppercase(),
+        to_asset: to_asset.to_uppercase().into(),
         to_qty,
         completed: completed(&status),
         status,

@@ -28,7 +28,7 @@ fn row(ctx: &FileCtx, r: usize) -> CellResult<LedgerRow> {
         wallet: "Earn".into(),
         operation: OPERATION.into(),
         category: Category::Earn,
-        coin: ctx.text(r, f::COIN)?.to_uppercase(),
+        coin: ctx.text(r, f::COIN)?.to_uppercase().into(),
         change: ctx.number(r, f::AMOUNT)?,
         remark: ctx.cell(r, f::PRODUCT).to_string(),
     })

@@ -17,6 +17,7 @@ use crate::decimal::Dec;
 use crate::error::Error;
 use crate::ingest::layouts::field as f;
 use crate::model::{Direction, FileKind, Transfer};
+use crate::sym::Sym;
 
 pub fn normalize(ctx: &mut FileCtx) -> Result<(), Error> {
     let direction = if ctx.sniffed.kind == FileKind::FiatWithdrawals {
@@ -125,10 +126,10 @@ fn transfer(
         origin: ctx.origin(r),
         time: ctx.time(r)?,
         direction,
-        coin,
+        coin: coin.into(),
         // The payment rail (`Bank Transfer`, `Card`) stands where a crypto
         // transfer names its network.
-        network: method,
+        network: method.map(Sym::from),
         amount,
         fee,
         address: None,

@@ -170,7 +170,7 @@ impl<'a> FileCtx<'a> {
 
     pub fn origin(&self, row: usize) -> crate::model::Origin {
         crate::model::Origin {
-            file: self.display.to_string(),
+            file: self.display.into(),
             row: self.row_no(row),
         }
     }

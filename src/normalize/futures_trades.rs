@@ -85,19 +85,19 @@ fn row(ctx: &FileCtx, r: usize) -> CellResult<FuturesFill> {
     Ok(FuturesFill {
         origin: ctx.origin(r),
         time,
-        wallet: wallet.to_string(),
+        wallet: wallet.into(),
         side: side(ctx, r, f::SIDE)?,
         price: ctx.number(r, f::PRICE)?,
         qty: ctx.number(r, f::QUANTITY)?,
         quote_qty: ctx.number(r, f::AMOUNT)?,
         fee,
-        fee_asset,
+        fee_asset: fee_asset.into(),
         realized_pnl: ctx.opt_number(r, f::REALIZED_PNL)?.unwrap_or(Dec::ZERO),
-        pnl_asset: quote_col.unwrap_or(margin),
+        pnl_asset: quote_col.unwrap_or(margin).into(),
         order_id: ctx.opt_text(r, f::ORDER_NO),
         trade_id: ctx.opt_text(r, f::TRADE_ID),
         is_maker: flag(ctx.cell(r, f::MAKER)),
-        symbol,
+        symbol: symbol.into(),
     })
 }
 

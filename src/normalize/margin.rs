@@ -76,9 +76,9 @@ fn base_row(ctx: &FileCtx, r: usize, operation: String) -> CellResult<LedgerRow>
         origin: ctx.origin(r),
         time: ctx.time(r)?,
         wallet: margin_wallet(pair).into(),
-        operation,
+        operation: operation.into(),
         category: Category::Margin,
-        coin: ctx.text(r, f::COIN)?.to_uppercase(),
+        coin: ctx.text(r, f::COIN)?.to_uppercase().into(),
         change: ctx.number(r, f::AMOUNT)?.abs(),
         remark: pair.to_string(),
     })

@@ -10,6 +10,7 @@ use crate::decimal::Dec;
 use crate::error::Error;
 use crate::ingest::layouts::field as f;
 use crate::model::{Fill, Order};
+use crate::sym::Sym;
 
 /// Upper-case canonical status.
 pub fn status(s: &str) -> String {
@@ -130,7 +131,7 @@ fn flat_row(ctx: &FileCtx, r: usize) -> CellResult<Order> {
         time,
         update_time: ctx.other_time(r, f::UPDATE_TIME)?,
         order_id: ctx.opt_text(r, f::ORDER_NO),
-        symbol: pair,
+        symbol: pair.into(),
         side: side(ctx, r, f::SIDE)?,
         order_type: ctx.cell(r, f::TYPE).to_uppercase(),
         price: price.filter(|p| !p.is_zero()),
@@ -139,8 +140,8 @@ fn flat_row(ctx: &FileCtx, r: usize) -> CellResult<Order> {
         avg_price: ctx.opt_number(r, f::AVG_PRICE)?.filter(|p| !p.is_zero()),
         quote_total: amount(f::TRADING_TOTAL, &quote)?,
         status: status(ctx.cell(r, f::STATUS)),
-        base,
-        quote,
+        base: base.into(),
+        quote: quote.into(),
     })
 }
 
@@ -197,7 +198,7 @@ fn order_row(ctx: &FileCtx, r: usize) -> CellResult<Order> {
         time,
         update_time: None,
         order_id: ctx.opt_text(r, f::ORDER_NO),
-        symbol: pair,
+        symbol: pair.into(),
         side: side(ctx, r, f::TYPE)?,
         order_type: if price.is_some_and(|p| p.is_zero()) {
             "MARKET".into()
@@ -210,8 +211,8 @@ fn order_row(ctx: &FileCtx, r: usize) -> CellResult<Order> {
         avg_price: ctx.opt_number(r, f::AVG_PRICE)?.filter(|p| !p.is_zero()),
         quote_total: ctx.opt_number(r, f::TOTAL)?,
         status: status(ctx.cell(r, f::STATUS)),
-        base,
-        quote,
+        base: base.into(),
+        quote: quote.into(),
     })
 }
 
@@ -271,15 +272,15 @@ fn fill_row(ctx: &FileCtx, r: usize, h: &SubHeader, oi: usize) -> CellResult<Fil
     Ok(Fill {
         origin: ctx.origin(r),
         time,
-        symbol: o.symbol.clone(),
-        base: o.base.clone(),
-        quote: o.quote.clone(),
+        symbol: o.symbol,
+        base: o.base,
+        quote: o.quote,
         side: o.side,
         price: num(h.price, &o.quote)?,
         qty: num(h.filled, &o.base)?,
         quote_qty: num(h.total, &o.quote)?,
         fee,
-        fee_asset,
+        fee_asset: fee_asset.map(Sym::from),
         order_id: o.order_id.clone(),
         trade_id: None,
         is_maker: None,

@@ -13,6 +13,7 @@ use crate::decimal::Dec;
 use crate::error::Error;
 use crate::ingest::layouts::field as f;
 use crate::model::{Conversion, Side};
+use crate::sym::Sym;
 
 pub fn normalize(ctx: &mut FileCtx) -> Result<(), Error> {
     for r in 0..ctx.grid.rows.len() {
@@ -65,15 +66,15 @@ fn row(ctx: &FileCtx, r: usize) -> CellResult<Conversion> {
         origin: ctx.origin(r),
         time: ctx.time(r)?,
         wallet: "Funding".into(),
-        from_asset,
+        from_asset: from_asset.into(),
         from_qty,
-        to_asset,
+        to_asset: to_asset.into(),
         to_qty,
         completed: completed(&status),
         status,
         channel: "p2p".into(),
         fee,
-        fee_asset: fee.map(|_| asset),
-        offchain_asset: Some(fiat),
+        fee_asset: fee.map(|_| Sym::new(&asset)),
+        offchain_asset: Some(fiat.into()),
     })
 }

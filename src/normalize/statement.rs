@@ -45,10 +45,10 @@ fn row(ctx: &FileCtx, r: usize) -> CellResult<LedgerRow> {
     Ok(LedgerRow {
         origin: ctx.origin(r),
         time,
-        wallet: wallet(ctx.cell(r, f::ACCOUNT)),
-        operation,
+        wallet: wallet(ctx.cell(r, f::ACCOUNT)).into(),
+        operation: operation.into(),
         category,
-        coin,
+        coin: coin.into(),
         change,
         remark: ctx.cell(r, f::REMARK).to_string(),
     })

@@ -42,7 +42,7 @@ pub fn fills_from_statement(ledger: &[LedgerRow]) -> Vec<Fill> {
                     .filter(|f| leg.time - f.time <= 1000 && f.fee.is_none())
                 {
                     f.fee = Some(-leg.change);
-                    f.fee_asset = Some(leg.coin.clone());
+                    f.fee_asset = Some(leg.coin);
                 }
                 continue;
             }
@@ -83,9 +83,9 @@ fn make_fill(pos: &LedgerRow, neg: &LedgerRow) -> Option<Fill> {
     Some(Fill {
         origin: first.origin.clone(),
         time: pos.time.min(neg.time),
-        symbol: format!("{}{}", base_leg.coin, quote_leg.coin),
-        base: base_leg.coin.clone(),
-        quote: quote_leg.coin.clone(),
+        symbol: format!("{}{}", base_leg.coin, quote_leg.coin).into(),
+        base: base_leg.coin,
+        quote: quote_leg.coin,
         side,
         price,
         qty,

@@ -123,18 +123,18 @@ fn row_v2(ctx: &FileCtx, r: usize) -> CellResult<Fill> {
     Ok(Fill {
         origin: ctx.origin(r),
         time,
-        symbol: pair,
+        symbol: pair.into(),
         side: side(ctx, r, f::SIDE)?,
         price: unsigned(ctx, r, f::PRICE, ctx.number(r, f::PRICE)?)?,
         qty,
         quote_qty,
         fee: Some(fee),
-        fee_asset: Some(fee_asset),
+        fee_asset: Some(fee_asset.into()),
         order_id: None,
         trade_id: None,
         is_maker: None,
-        base,
-        quote,
+        base: base.into(),
+        quote: quote.into(),
     })
 }
 
@@ -155,17 +155,17 @@ fn row_v1(ctx: &FileCtx, r: usize) -> CellResult<Fill> {
     Ok(Fill {
         origin: ctx.origin(r),
         time,
-        symbol: pair,
+        symbol: pair.into(),
         side: side(ctx, r, f::TYPE)?,
         price: unsigned(ctx, r, f::PRICE, ctx.number(r, f::PRICE)?)?,
         qty: unsigned(ctx, r, f::AMOUNT, ctx.number(r, f::AMOUNT)?)?,
         quote_qty: unsigned(ctx, r, f::TOTAL, ctx.number(r, f::TOTAL)?)?,
         fee: Some(unsigned(ctx, r, f::FEE, ctx.number(r, f::FEE)?)?),
-        fee_asset: Some(fee_coin),
+        fee_asset: Some(fee_coin.into()),
         order_id: None,
         trade_id: None,
         is_maker: None,
-        base,
-        quote,
+        base: base.into(),
+        quote: quote.into(),
     })
 }

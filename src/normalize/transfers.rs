@@ -6,6 +6,7 @@ use crate::decimal::Dec;
 use crate::error::Error;
 use crate::ingest::layouts::field as f;
 use crate::model::{Direction, FileKind, Transfer};
+use crate::sym::Sym;
 
 /// Whether a transfer status means the funds moved.
 pub fn completed(status: &str) -> bool {
@@ -42,8 +43,8 @@ fn row(ctx: &FileCtx, r: usize, direction: Direction) -> CellResult<Transfer> {
         origin: ctx.origin(r),
         time: ctx.time(r)?,
         direction,
-        coin: ctx.text(r, f::COIN)?.to_uppercase(),
-        network: ctx.opt_text(r, f::NETWORK),
+        coin: ctx.text(r, f::COIN)?.to_uppercase().into(),
+        network: ctx.opt_text(r, f::NETWORK).map(Sym::from),
         amount: ctx.number(r, f::AMOUNT)?,
         fee: if direction == Direction::Withdrawal {
             fee

@@ -96,7 +96,7 @@ pub fn build(src: &Sources) -> Book {
             let principal = &transfer_legs(t)[0];
             book.unmatched.push((
                 "Spot".into(),
-                t.coin.clone(),
+                t.coin.to_string(),
                 UnmatchedRow::of(principal, "transfers", None),
             ));
             continue;
@@ -117,8 +117,8 @@ pub fn build(src: &Sources) -> Book {
                 match match_leg(&book.rows, &idx, &used, &leg, &times) {
                     Some(i) => used[i] = true,
                     None => book.unmatched.push((
-                        leg.wallet.clone(),
-                        leg.coin.clone(),
+                        leg.wallet.to_string(),
+                        leg.coin.to_string(),
                         UnmatchedRow::of(&leg, "fills", Some(name)),
                     )),
                 }
@@ -234,8 +234,8 @@ fn statement_unmatched(
         })
         .map(|(r, _)| {
             (
-                r.wallet.clone(),
-                r.coin.clone(),
+                r.wallet.to_string(),
+                r.coin.to_string(),
                 UnmatchedRow::of(r, "ledger", None),
             )
         })
@@ -326,7 +326,7 @@ fn leg(
         wallet: "Spot".into(),
         operation: op.into(),
         category,
-        coin: coin.to_string(),
+        coin: coin.into(),
         change,
         remark: String::new(),
     }

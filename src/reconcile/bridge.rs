@@ -144,7 +144,7 @@ fn first_negative(book: &Book) -> BTreeMap<(String, String), TimeMs> {
     let mut first: BTreeMap<(String, String), TimeMs> = BTreeMap::new();
     for i in idx {
         let r = &book.rows[i];
-        let key = (r.wallet.clone(), r.coin.clone());
+        let key = (r.wallet.to_string(), r.coin.to_string());
         let b = bal.entry(key.clone()).or_insert(Dec::ZERO);
         *b += r.change;
         if b.is_negative() {

@@ -13,7 +13,7 @@ pub struct Times<'a> {
 
 impl Times<'_> {
     pub fn window(&self, o: &Origin, t: TimeMs) -> (TimeMs, TimeMs) {
-        if self.minute_files.contains(&o.file) {
+        if self.minute_files.iter().any(|m| o.file == *m) {
             (t, t + 59_999)
         } else {
             (t, t)

@@ -74,7 +74,7 @@ fn match_or_list(
                 UnmatchedRow::of(leg, "ledger", None)
             };
             out.unmatched
-                .push((leg.wallet.clone(), leg.coin.clone(), row));
+                .push((leg.wallet.to_string(), leg.coin.to_string(), row));
             false
         }
     }
@@ -85,12 +85,12 @@ pub fn futures_fill_legs(f: &FuturesFill) -> Vec<LedgerRow> {
     let leg = |op: &str, coin: &str, change| LedgerRow {
         origin: f.origin.clone(),
         time: f.time,
-        wallet: f.wallet.clone(),
+        wallet: f.wallet,
         operation: op.into(),
         category: Category::Futures,
-        coin: coin.to_string(),
+        coin: coin.into(),
         change,
-        remark: f.symbol.clone(),
+        remark: f.symbol.to_string(),
     };
     let mut v = Vec::new();
     if !f.fee.is_zero() {

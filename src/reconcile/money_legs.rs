@@ -68,10 +68,10 @@ pub fn conversion_legs(c: &Conversion) -> Vec<LedgerRow> {
         .map(|(asset, change)| LedgerRow {
             origin: c.origin.clone(),
             time: c.time,
-            wallet: c.wallet.clone(),
+            wallet: c.wallet,
             operation: op.into(),
             category: cat,
-            coin: asset.clone(),
+            coin: *asset,
             change,
             remark: String::new(),
         })
@@ -121,8 +121,8 @@ pub fn place_history_rows(
         match hit {
             Some(i) => used[i] = true,
             None => out.unmatched.push((
-                r.wallet.clone(),
-                r.coin.clone(),
+                r.wallet.to_string(),
+                r.coin.to_string(),
                 crate::analysis::UnmatchedRow::of(r, "ledger", None),
             )),
         }
@@ -158,7 +158,7 @@ mod tests {
             channel: channel.into(),
             fee: None,
             fee_asset: None,
-            offchain_asset: offchain.map(String::from),
+            offchain_asset: offchain.map(crate::sym::Sym::from),
         }
     }
     fn earn(row: u32, time: TimeMs, wallet: &str, change: &str) -> LedgerRow {

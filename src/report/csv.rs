@@ -53,7 +53,7 @@ pub fn evidence_csv(a: &Analysis) -> Result<Vec<u8>, String> {
                 opt(&e.trade_id),
                 opt(&e.txid),
                 opt(&e.address),
-                e.origin.file.clone(),
+                e.origin.file.to_string(),
                 e.origin.row.to_string(),
             ];
             w.write_record(row.iter().map(|c| neutralize(c).into_owned()))

@@ -23,7 +23,7 @@ pub fn d(s: &str) -> Dec {
 
 fn origin(file: &str, row: u32) -> Origin {
     Origin {
-        file: file.to_string(),
+        file: file.into(),
         row,
     }
 }

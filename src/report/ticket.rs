@@ -175,7 +175,7 @@ fn evidence_rows<'a>(
         .filter(|f| ids.contains(f.id.as_str()))
     {
         for e in &f.evidence {
-            rows.entry((e.time, e.origin.file.clone(), e.origin.row))
+            rows.entry((e.time, e.origin.file.to_string(), e.origin.row))
                 .or_insert(e);
         }
     }
@@ -249,7 +249,7 @@ mod tests {
             .filter(|f| ids.contains(f.id.as_str()))
         {
             for e in f.evidence.iter().filter(|e| e.table != Table::Fills) {
-                want.insert((e.origin.file.clone(), e.origin.row));
+                want.insert((e.origin.file, e.origin.row));
             }
         }
         assert!(want.len() >= 2, "the fixture has orders and a withdrawal");
