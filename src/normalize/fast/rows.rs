@@ -168,7 +168,7 @@ pub fn parse_chunk(sh: &Shared, chunk: &[u8], mut out: ChunkOut) -> Option<Chunk
         }
         out.rows += 1;
         let origin = Origin {
-            file: sh.file.into(),
+            file: sh.file,
             row: k,
         };
         match &sh.kind {
@@ -209,10 +209,10 @@ pub fn parse_chunk(sh: &Shared, chunk: &[u8], mut out: ChunkOut) -> Option<Chunk
                 let row = LedgerRow {
                     origin,
                     time: t,
-                    wallet: wallet_s.into(),
-                    operation: op.into(),
+                    wallet: wallet_s,
+                    operation: op,
                     category,
-                    coin: coin_s.into(),
+                    coin: coin_s,
                     change: change_v,
                     remark: remark.map_or("", |i| strs[i]).to_string(),
                 };
@@ -247,15 +247,15 @@ pub fn parse_chunk(sh: &Shared, chunk: &[u8], mut out: ChunkOut) -> Option<Chunk
                 out.fills.push(Fill {
                     origin,
                     time: t,
-                    symbol: symbol.into(),
-                    base: base.into(),
-                    quote: quote.into(),
+                    symbol,
+                    base,
+                    quote,
                     side: side_of(strs[*side])?,
                     price: unsigned(number(strs[*price])?)?,
                     qty: qty_d,
                     quote_qty,
                     fee: Some(unsigned(fee_d)?),
-                    fee_asset: Some(asset(&mut caches, fee_a).into()),
+                    fee_asset: Some(asset(&mut caches, fee_a)),
                     order_id: None,
                     trade_id: None,
                     is_maker: None,
@@ -294,15 +294,15 @@ pub fn parse_chunk(sh: &Shared, chunk: &[u8], mut out: ChunkOut) -> Option<Chunk
                 out.fills.push(Fill {
                     origin,
                     time: t,
-                    symbol: symbol.into(),
-                    base: base.into(),
-                    quote: quote.into(),
+                    symbol,
+                    base,
+                    quote,
                     side: side_of(strs[*side])?,
                     price: unsigned(number(strs[*price])?)?,
                     qty: unsigned(number(strs[*qty])?)?,
                     quote_qty: unsigned(number(strs[*total])?)?,
                     fee: Some(unsigned(number(strs[*fee])?)?),
-                    fee_asset: Some(fee_asset.into()),
+                    fee_asset: Some(fee_asset),
                     order_id: None,
                     trade_id: None,
                     is_maker: None,
