@@ -20,6 +20,11 @@ pub fn serial<R>(f: impl FnOnce() -> R) -> R {
     out
 }
 
+/// True inside [`serial`]: this thread is one job of several running at once.
+pub fn is_serial() -> bool {
+    SERIAL.with(Cell::get)
+}
+
 /// `items.iter().map(f).collect()`, on up to `available_parallelism` threads
 /// (one, inside [`serial`]).
 pub fn map_ordered<I: Sync, O: Send>(items: &[I], f: impl Fn(&I) -> O + Sync) -> Vec<O> {

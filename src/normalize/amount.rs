@@ -26,14 +26,36 @@ pub fn describe(e: &DecError) -> String {
 
 /// A plain number cell (no asset), e.g. `"11,426.20"`, `6.0E-7`, `10,5`.
 pub fn parse_number(s: &str, style: NumStyle) -> Result<Dec, String> {
-    let t = s.trim().trim_matches('"').trim();
-    let t = t.trim_start_matches(['£', '$', '€']);
+    let t = unquote(s);
+    let t = t.trim_start_matches(is_currency_sign);
     let cleaned = clean_separators(t, style)?;
     let v = Dec::parse(&cleaned).map_err(|e| describe(&e))?;
     if v.abs() > max_amount() {
         return Err("larger than 10^16: no Binance amount is that large (a misread column or a corrupt cell?)".into());
     }
     Ok(v)
+}
+
+/// Spaces, then any quotes, then spaces trimmed from both ends (as
+/// `s.trim().trim_matches('"').trim()`, without the pattern machinery).
+fn unquote(s: &str) -> &str {
+    let t = s.trim();
+    let b = t.as_bytes();
+    let (mut i, mut j) = (0, b.len());
+    while i < j && b[i] == b'"' {
+        i += 1;
+    }
+    while j > i && b[j - 1] == b'"' {
+        j -= 1;
+    }
+    match (i, j) == (0, b.len()) {
+        true => t,
+        false => t[i..j].trim(),
+    }
+}
+
+fn is_currency_sign(c: char) -> bool {
+    matches!(c, '£' | '$' | '€')
 }
 
 /// Remove thousands separators / turn a decimal comma into a point.
@@ -86,7 +108,7 @@ pub fn split_suffixed_ref<'a>(
     expected: &[&str],
     style: NumStyle,
 ) -> Result<(Dec, &'a str), String> {
-    let t = s.trim().trim_matches('"').trim();
+    let t = unquote(s);
     if let Some((num, asset)) = t.rsplit_once(' ') {
         let asset = asset.trim();
         if !asset.is_empty() && asset.chars().all(|c| c.is_ascii_alphanumeric()) {
@@ -149,6 +171,22 @@ mod tests {
     const P: NumStyle = NumStyle {
         decimal_comma: false,
     };
+
+    #[test]
+    fn quotes_and_spaces_around_a_value() {
+        for v in [
+            "12.5",
+            " 12.5 ",
+            "\"12.5\"",
+            " \" 12.5 \" ",
+            "\"\"12.5\"\"",
+            "\"\"12.5",
+        ] {
+            assert_eq!(unquote(v), v.trim().trim_matches('"').trim(), "{v:?}");
+        }
+        assert_eq!(unquote("\"\""), "");
+        assert_eq!(unquote(" "), "");
+    }
 
     #[test]
     fn plain_numbers() {

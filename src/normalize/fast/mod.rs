@@ -91,18 +91,9 @@ fn is_csv_name(display: &str) -> bool {
     display.to_lowercase().ends_with(".csv")
 }
 
-/// Append up to `BLOCK` bytes to `buf`; true at the end of the input.
-fn fill(
-    src: &mut impl Read,
-    buf: &mut Vec<u8>,
-    block: usize,
-    hasher: Option<&mut Sha256>,
-) -> std::io::Result<bool> {
-    let before = buf.len();
+/// Append up to `block` bytes to `buf`; true at the end of the input.
+fn fill(src: &mut impl Read, buf: &mut Vec<u8>, block: usize) -> std::io::Result<bool> {
     let n = src.by_ref().take(block as u64).read_to_end(buf)?;
-    if let Some(h) = hasher {
-        h.update(&buf[before..]);
-    }
     Ok(n < block)
 }
 
@@ -116,7 +107,8 @@ fn stream(
     stream_blocks(display, archive, opts, src, hash, BLOCK)
 }
 
-/// `stream`, reading `block` bytes at a time.
+/// `stream`, reading `block` bytes at a time. Each block read is hashed
+/// while the lines before it are parsed.
 fn stream_blocks(
     display: &str,
     archive: Option<&str>,
@@ -127,21 +119,36 @@ fn stream_blocks(
 ) -> std::io::Result<Option<RawFile>> {
     let mut hasher = hash.then(Sha256::new);
     let mut buf: Vec<u8> = Vec::new();
-    let mut eof = fill(&mut src, &mut buf, block, hasher.as_mut())?;
+    let mut eof = fill(&mut src, &mut buf, block)?;
     // The header search needs the first lines whole.
     while !eof && memchr_iter(b'\n', &buf).count() < HEAD_LINES && buf.len() <= MAX_LINE_BYTES {
-        eof = fill(&mut src, &mut buf, block, hasher.as_mut())?;
+        eof = fill(&mut src, &mut buf, block)?;
     }
     let Some(mut rd) = Reader::start(display, archive, opts, &buf, eof) else {
         return Ok(None);
     };
-    let mut pos = rd.body_offset;
+    let (mut pos, mut unhashed) = (rd.body_offset, 0);
     loop {
         let end = match eof {
             true => buf.len(),
             false => memrchr(b'\n', &buf[pos..]).map_or(pos, |p| pos + p + 1),
         };
-        if end > pos && rd.feed(&buf[pos..end]).is_none() {
+        let fresh = &buf[unhashed..];
+        let parsed = match hasher.as_mut() {
+            Some(h) if !crate::parallel::is_serial() => std::thread::scope(|s| {
+                let hashing = s.spawn(|| h.update(fresh));
+                let parsed = end <= pos || rd.feed(&buf[pos..end]).is_some();
+                hashing.join().expect("hashing does not panic");
+                parsed
+            }),
+            h => {
+                if let Some(h) = h {
+                    h.update(fresh);
+                }
+                end <= pos || rd.feed(&buf[pos..end]).is_some()
+            }
+        };
+        if !parsed {
             return Ok(None);
         }
         if eof {
@@ -152,7 +159,8 @@ fn stream_blocks(
             return Ok(None);
         }
         pos = 0;
-        eof = fill(&mut src, &mut buf, block, hasher.as_mut())?;
+        unhashed = buf.len();
+        eof = fill(&mut src, &mut buf, block)?;
     }
     let sha = hasher
         .map(|h| h.finalize().iter().map(|b| format!("{b:02x}")).collect())

@@ -284,3 +284,23 @@ fn gives_up_where_only_the_general_path_reads_exactly() {
         assert!(r.is_none(), "case {i} was taken");
     }
 }
+
+#[test]
+fn the_hash_is_of_every_byte_read_whatever_the_block_size() {
+    let text = statement(700, true);
+    let want = crate::ingest::sha256_hex(text.as_bytes());
+    for block in [64, 333, 4096, 1 << 20] {
+        let name = "Binance-Transaction-History-202401020000(UTC+0).csv";
+        let raw = stream_blocks(
+            name,
+            None,
+            &SniffOptions::default(),
+            text.as_bytes(),
+            true,
+            block,
+        )
+        .unwrap()
+        .expect("taken");
+        assert_eq!(raw.sha256, want, "block {block}");
+    }
+}
