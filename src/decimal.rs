@@ -237,7 +237,11 @@ impl Dec {
         let shift = exp - frac_digits + SCALE as i32;
         let raw = if shift >= 0 {
             let m = *POW10.get(shift as usize).ok_or(DecError::Overflow)?;
-            mant.checked_mul(m).ok_or(DecError::Overflow)?
+            if mant < 1 << 63 && m < 1 << 63 {
+                mant * m // both below 2^63: the product fits (no overflow check)
+            } else {
+                mant.checked_mul(m).ok_or(DecError::Overflow)?
+            }
         } else {
             let d = *POW10.get((-shift) as usize).ok_or(DecError::TooPrecise)?;
             if mant % d != 0 {

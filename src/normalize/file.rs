@@ -352,7 +352,7 @@ impl FileCtx<'_> {
     fn warn_after_export(&mut self) {
         let rows =
             (0..self.times.len()).filter_map(|r| self.times[r].map(|t| (self.grid.row_nos[r], t)));
-        if let Some(w) = after_export_warning(self.display, rows) {
+        if let Some(w) = after_export_rows(self.display, rows) {
             self.warnings.push(w);
         }
     }
@@ -361,28 +361,31 @@ impl FileCtx<'_> {
 /// `after-export`: rows dated after the export was made (per the file's
 /// Binance name, or its archive's) cannot be genuine — a misread date or an
 /// edited file. `rows` are (row number, UTC time) in file order.
-pub fn after_export_warning(
+pub fn after_export_rows(
     display: &str,
     rows: impl Iterator<Item = (u32, TimeMs)>,
 ) -> Option<Warning> {
     let made = crate::ingest::sniff::export_time_from_name(display)?;
-    let (mut n, mut first) = (0usize, 0u32);
+    let (mut n, mut first) = (0usize, None);
     for (row, t) in rows {
         if t > made {
-            if n == 0 {
-                first = row;
-            }
+            first.get_or_insert(row);
             n += 1;
         }
     }
-    (n > 0).then(|| Warning {
+    first.map(|first| after_export_warning(n, first))
+}
+
+/// The `after-export` warning for `n` rows, the first at row `first`.
+pub fn after_export_warning(n: usize, first: u32) -> Warning {
+    Warning {
         code: "after-export".into(),
         row: Some(first),
         message: format!(
             "{n} row(s) dated after the export time in the file name (first: row {first}): \
              a misread date order or an edited file; check them against the Binance site"
         ),
-    })
+    }
 }
 
 /// `tz-ambiguous`: `count` times fall in the hour a DST change repeats.

@@ -182,6 +182,8 @@ struct Reader {
     parsed: Parsed,
     ambiguous: usize,
     first_ambiguous: Option<(u32, String)>,
+    after_export: usize,
+    first_after_export: Option<u32>,
     /// Emptied chunk buffers, reused for their capacity.
     pool: Vec<ChunkOut>,
 }
@@ -226,6 +228,7 @@ impl Reader {
             header_len: grid.header.len(),
             delimiter: grid.delimiter,
             kind,
+            made: crate::ingest::sniff::export_time_from_name(display),
         };
         Some(Reader {
             next_line: u64::from(grid.header_row) + 1,
@@ -236,6 +239,8 @@ impl Reader {
             parsed: Parsed::default(),
             ambiguous: 0,
             first_ambiguous: None,
+            after_export: 0,
+            first_after_export: None,
             pool: Vec::new(),
         })
     }
@@ -284,6 +289,11 @@ impl Reader {
         }));
         p.user_ids.append(&mut c.user_ids);
         self.ambiguous += std::mem::take(&mut c.ambiguous);
+        self.after_export += std::mem::take(&mut c.after_export);
+        let first = c.first_after_export.take();
+        if self.first_after_export.is_none() {
+            self.first_after_export = first.map(|r| r + base);
+        }
         let first = c.first_ambiguous.take();
         if self.first_ambiguous.is_none() {
             self.first_ambiguous = first.map(|(r, v)| (r + base, v));
@@ -295,14 +305,9 @@ impl Reader {
 
     fn finish(mut self, display: String, sha256: String) -> RawFile {
         let p = &mut self.parsed;
-        let times = p
-            .rows
-            .ledger
-            .iter()
-            .map(|r| (r.origin.row, r.time))
-            .chain(p.rows.fills.iter().map(|r| (r.origin.row, r.time)));
-        if let Some(w) = after_export_warning(&display, times) {
-            p.warnings.push(w);
+        if let Some(first) = self.first_after_export {
+            p.warnings
+                .push(after_export_warning(self.after_export, first));
         }
         if let Some((row, value)) = &self.first_ambiguous {
             let w = tz_ambiguous_warning(&self.sniffed.tz, self.ambiguous, *row, value);

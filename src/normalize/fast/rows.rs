@@ -100,6 +100,8 @@ pub struct Shared {
     pub header_len: usize,
     pub delimiter: u8,
     pub kind: Kind,
+    /// When the export was made, from the file name (`after-export`).
+    pub made: Option<TimeMs>,
 }
 
 /// Rows of one chunk. Row numbers are 0-based line offsets in the chunk
@@ -117,6 +119,9 @@ pub struct ChunkOut {
     /// Times in the hour a DST change repeats: count, first (row, text).
     pub ambiguous: usize,
     pub first_ambiguous: Option<(u32, String)>,
+    /// Rows dated after the export time in the file name: count, first row.
+    pub after_export: usize,
+    pub first_after_export: Option<u32>,
 }
 
 #[derive(Default)]
@@ -348,5 +353,10 @@ fn time_of(sh: &Shared, out: &mut ChunkOut, k: u32, v: &str) -> Option<TimeMs> {
             out.first_ambiguous = Some((k, v.to_string()));
         }
     }
-    to_utc_ms(t, &sh.tz).ok()
+    let ms = to_utc_ms(t, &sh.tz).ok()?;
+    if sh.made.is_some_and(|made| ms > made) {
+        out.after_export += 1;
+        out.first_after_export.get_or_insert(k);
+    }
+    Some(ms)
 }
