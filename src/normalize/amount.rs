@@ -36,10 +36,21 @@ pub fn parse_number(s: &str, style: NumStyle) -> Result<Dec, String> {
     Ok(v)
 }
 
+/// `s.trim()`, answered at once when both ends are visible ASCII (the
+/// common case of a cell), which no whitespace is.
+pub fn quick_trim(s: &str) -> &str {
+    let b = s.as_bytes();
+    match (b.first(), b.last()) {
+        (None, _) => s,
+        (Some(&f), Some(&l)) if (0x21..0x7f).contains(&f) && (0x21..0x7f).contains(&l) => s,
+        _ => s.trim(),
+    }
+}
+
 /// Spaces, then any quotes, then spaces trimmed from both ends (as
 /// `s.trim().trim_matches('"').trim()`, without the pattern machinery).
 fn unquote(s: &str) -> &str {
-    let t = s.trim();
+    let t = quick_trim(s);
     let b = t.as_bytes();
     let (mut i, mut j) = (0, b.len());
     while i < j && b[i] == b'"' {
@@ -50,7 +61,7 @@ fn unquote(s: &str) -> &str {
     }
     match (i, j) == (0, b.len()) {
         true => t,
-        false => t[i..j].trim(),
+        false => quick_trim(&t[i..j]),
     }
 }
 
@@ -185,6 +196,20 @@ mod tests {
             assert_eq!(unquote(v), v.trim().trim_matches('"').trim(), "{v:?}");
         }
         assert_eq!(unquote("\"\""), "");
+        for v in [
+            "",
+            " ",
+            "a",
+            " a",
+            "a ",
+            "\ta\u{a0}",
+            "\u{a0}a",
+            "é",
+            "\u{1}x\u{1}",
+            "~!~",
+        ] {
+            assert_eq!(quick_trim(v), v.trim(), "{v:?}");
+        }
         assert_eq!(unquote(" "), "");
     }
 

@@ -11,7 +11,7 @@ use crate::decimal::Dec;
 use crate::ingest::layouts::field as f;
 use crate::ingest::sniff::Sniffed;
 use crate::model::{Category, Fill, LedgerRow, Origin, Side, TimeMs, Warning};
-use crate::normalize::amount::{parse_number, split_suffixed_ref, NumStyle};
+use crate::normalize::amount::{parse_number, quick_trim, split_suffixed_ref, NumStyle};
 use crate::normalize::operations::{classify, wallet};
 use crate::normalize::symbols::{split_by_quotes, split_index};
 use crate::normalize::time::{fast_ymd_hms, is_ambiguous, to_utc_ms, TzSpec};
@@ -122,6 +122,8 @@ pub struct ChunkOut {
     /// Rows dated after the export time in the file name: count, first row.
     pub after_export: usize,
     pub first_after_export: Option<u32>,
+    /// The date text of the last time read, and that date.
+    last_date: Option<([u8; 10], chrono::NaiveDate)>,
 }
 
 #[derive(Default)]
@@ -167,7 +169,7 @@ pub fn parse_chunk(sh: &Shared, chunk: &[u8], mut out: ChunkOut) -> Option<Chunk
             return None;
         }
         strs.clear();
-        strs.extend(cells.iter().map(|c| c.trim()));
+        strs.extend(cells.iter().map(|c| quick_trim(c)));
         if strs.iter().all(|s| s.is_empty()) {
             return None; // a blank row: ignored, counted, by the general path
         }
@@ -345,8 +347,17 @@ fn asset(c: &mut Caches, a: &str) -> Sym {
 
 /// `YYYY-MM-DD HH:MM:SS` exactly, in the file's zone, as the general path
 /// reads a file whose every time has that form; anything else gives up.
+/// The date of the previous row is reused when the text repeats it.
 fn time_of(sh: &Shared, out: &mut ChunkOut, k: u32, v: &str) -> Option<TimeMs> {
-    let t = fast_ymd_hms(v)?;
+    let b = v.as_bytes();
+    let t = match out.last_date {
+        Some((day, date)) if b.len() == 19 && b[..10] == day => same_day(date, b)?,
+        _ => {
+            let t = fast_ymd_hms(v)?;
+            out.last_date = Some((b[..10].try_into().ok()?, t.date()));
+            t
+        }
+    };
     if matches!(sh.tz, TzSpec::Named(_)) && is_ambiguous(t, &sh.tz) {
         out.ambiguous += 1;
         if out.first_ambiguous.is_none() {
@@ -359,4 +370,18 @@ fn time_of(sh: &Shared, out: &mut ChunkOut, k: u32, v: &str) -> Option<TimeMs> {
         out.first_after_export.get_or_insert(k);
     }
     Some(ms)
+}
+
+/// `HH:MM:SS` of a `YYYY-MM-DD HH:MM:SS` text whose date is known valid,
+/// checked as `fast_ymd_hms` checks it.
+fn same_day(date: chrono::NaiveDate, b: &[u8]) -> Option<chrono::NaiveDateTime> {
+    if b[10] != b' ' || b[13] != b':' || b[16] != b':' {
+        return None;
+    }
+    let num = |i: usize| -> Option<u32> {
+        let (h, l) = (b[i], b[i + 1]);
+        (h.is_ascii_digit() && l.is_ascii_digit())
+            .then(|| u32::from(h - b'0') * 10 + u32::from(l - b'0'))
+    };
+    date.and_hms_opt(num(11)?, num(14)?, num(17)?)
 }
