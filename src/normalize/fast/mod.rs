@@ -170,6 +170,8 @@ fn stream_blocks(
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod fuzz_tests;
 
 /// The state of one file being read.
 struct Reader {
