@@ -47,6 +47,8 @@ const BLOCK: usize = 16 << 20;
 const HEAD_LINES: usize = 64;
 /// Longest line the general reader accepts.
 const MAX_LINE_BYTES: usize = 1 << 20;
+/// The general reader refuses a file with a NUL byte in its first 8 KiB.
+const BINARY_CHECK_BYTES: usize = 8192;
 
 /// What became of a file read from disk.
 pub enum Outcome {
@@ -120,8 +122,12 @@ fn stream_blocks(
     let mut hasher = hash.then(Sha256::new);
     let mut buf: Vec<u8> = Vec::new();
     let mut eof = fill(&mut src, &mut buf, block)?;
-    // The header search needs the first lines whole.
-    while !eof && memchr_iter(b'\n', &buf).count() < HEAD_LINES && buf.len() <= MAX_LINE_BYTES {
+    // The header search needs the first lines whole, the binary check the
+    // first 8 KiB.
+    while !eof
+        && (memchr_iter(b'\n', &buf).count() < HEAD_LINES || buf.len() < BINARY_CHECK_BYTES)
+        && buf.len() <= MAX_LINE_BYTES
+    {
         eof = fill(&mut src, &mut buf, block)?;
     }
     let Some(mut rd) = Reader::start(display, archive, opts, &buf, eof) else {
@@ -169,9 +175,9 @@ fn stream_blocks(
 }
 
 #[cfg(test)]
-mod tests;
-#[cfg(test)]
 mod fuzz_tests;
+#[cfg(test)]
+mod tests;
 
 /// The state of one file being read.
 struct Reader {
@@ -199,8 +205,8 @@ impl Reader {
         first: &[u8],
         eof: bool,
     ) -> Option<Reader> {
-        if first.starts_with(b"PK\x03\x04") || memchr(0, &first[..first.len().min(8192)]).is_some()
-        {
+        let binary_check = &first[..first.len().min(BINARY_CHECK_BYTES)];
+        if first.starts_with(b"PK\x03\x04") || memchr(0, binary_check).is_some() {
             return None;
         }
         let head_end = match memchr_iter(b'\n', first).nth(HEAD_LINES - 1) {
@@ -222,6 +228,14 @@ impl Reader {
             Some(p) => p + 1,
             None => first.len(),
         };
+        // The CSV reader drops a byte-order mark that opens the rows.
+        if first[body_offset..].starts_with("\u{feff}".as_bytes()) {
+            return None;
+        }
+        let user_id = sniffed
+            .fields
+            .iter()
+            .position(|x| *x == Some(crate::ingest::layouts::field::USER_ID));
         grid.rows.clear();
         grid.row_nos.clear();
         let shared = Shared {
@@ -230,6 +244,7 @@ impl Reader {
             header_len: grid.header.len(),
             delimiter: grid.delimiter,
             kind,
+            user_id,
             made: crate::ingest::sniff::export_time_from_name(display),
         };
         Some(Reader {

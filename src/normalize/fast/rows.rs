@@ -29,7 +29,6 @@ pub enum Kind {
         operation: usize,
         account: Option<usize>,
         remark: Option<usize>,
-        user_id: Option<usize>,
     },
     /// T2/T3: `Pair,Side,Price,Executed|Quantity,Amount,Fee` (asset suffixes).
     TradesSuffixed {
@@ -67,7 +66,6 @@ impl Kind {
                 operation: col(f::OPERATION)?,
                 account: col(f::ACCOUNT),
                 remark: col(f::REMARK),
-                user_id: col(f::USER_ID),
             }),
             FileKind::SpotTrades if s.layout.id == "spot-trades/v1" => Some(Kind::TradesPlain {
                 time: col(f::TIME)?,
@@ -100,6 +98,8 @@ pub struct Shared {
     pub header_len: usize,
     pub delimiter: u8,
     pub kind: Kind,
+    /// The `User_ID` column, whatever the kind.
+    pub user_id: Option<usize>,
     /// When the export was made, from the file name (`after-export`).
     pub made: Option<TimeMs>,
 }
@@ -157,6 +157,9 @@ pub fn parse_chunk(sh: &Shared, chunk: &[u8], mut out: ChunkOut) -> Option<Chunk
         if line.is_empty() || line == "\r" {
             continue; // an empty line is no record (as the CSV reader skips it)
         }
+        if line.len() > super::MAX_LINE_BYTES {
+            return None; // refused by the general reader
+        }
         if !split::fields(line, sh.delimiter, &mut cells) {
             return None;
         }
@@ -174,6 +177,12 @@ pub fn parse_chunk(sh: &Shared, chunk: &[u8], mut out: ChunkOut) -> Option<Chunk
             return None; // a blank row: ignored, counted, by the general path
         }
         out.rows += 1;
+        if let Some(u) = sh.user_id.map(|i| strs[i]).filter(|u| !u.is_empty()) {
+            if u != last_user && !out.user_ids.contains(u) {
+                out.user_ids.insert(u.to_string());
+            }
+            last_user = u;
+        }
         let origin = Origin {
             file: sh.file,
             row: k,
@@ -186,7 +195,6 @@ pub fn parse_chunk(sh: &Shared, chunk: &[u8], mut out: ChunkOut) -> Option<Chunk
                 operation,
                 account,
                 remark,
-                user_id,
             } => {
                 let t = time_of(sh, &mut out, k, strs[*time])?;
                 let coin_v = nonempty(strs[*coin])?;
@@ -207,12 +215,6 @@ pub fn parse_chunk(sh: &Shared, chunk: &[u8], mut out: ChunkOut) -> Option<Chunk
                 let wallet_s = caches
                     .wallet
                     .get_or(acc.as_bytes(), || Sym::new(&wallet(acc)));
-                if let Some(u) = user_id.map(|i| strs[i]).filter(|u| !u.is_empty()) {
-                    if u != last_user && !out.user_ids.contains(u) {
-                        out.user_ids.insert(u.to_string());
-                    }
-                    last_user = u;
-                }
                 let row = LedgerRow {
                     origin,
                     time: t,
@@ -281,9 +283,10 @@ pub fn parse_chunk(sh: &Shared, chunk: &[u8], mut out: ChunkOut) -> Option<Chunk
                 let t = time_of(sh, &mut out, k, strs[*time])?;
                 let market_v = nonempty(strs[*market])?;
                 let fee_coin_v = nonempty(strs[*fee_coin])?;
-                let mut key = Vec::with_capacity(market_v.len() + fee_coin_v.len() + 1);
+                // Length-prefixed, so that no two (market, fee coin) share a key.
+                let mut key = Vec::with_capacity(market_v.len() + fee_coin_v.len() + 8);
+                key.extend_from_slice(&(market_v.len() as u64).to_le_bytes());
                 key.extend_from_slice(market_v.as_bytes());
-                key.push(0);
                 key.extend_from_slice(fee_coin_v.as_bytes());
                 let market = caches.market.try_get_or(&key, || {
                     let pair = plain_symbol(market_v);
