@@ -53,6 +53,7 @@ fn main() {
 
     let t = Instant::now();
     let mut recon = bridge(&prep.account, &asm.book).expect("bridge");
+    let bridged = t.elapsed();
     let facts = balance_facts(&prep.account, &asm.book, &mut recon, &snaps, &[]);
     let reconcile = t.elapsed();
 
@@ -67,6 +68,7 @@ fn main() {
     println!("book of record (assemble)    {:>9.1} ms", ms(book));
     println!("read --balances              {:>9.1} ms", ms(read_bal));
     println!("reconcile (bridge + facts)   {:>9.1} ms", ms(reconcile));
+    println!("  of which the bridge        {:>9.1} ms", ms(bridged));
     println!(
         "reconcile / ingest           {:>9.1} %",
         100.0 * ms(reconcile) / ms(ingest)

@@ -187,10 +187,13 @@ impl std::hash::Hasher for Fnv {
     }
 }
 
+/// A hash map builder with [`Fnv`], for maps keyed by short texts.
+pub type FnvBuild = std::hash::BuildHasherDefault<Fnv>;
+
 /// A per-thread front of the interner for hot loops: raw cell bytes → the
 /// `Sym` a function made of them, without taking the global lock again.
 pub struct Cache<V: Copy> {
-    map: HashMap<Box<[u8]>, V, std::hash::BuildHasherDefault<Fnv>>,
+    map: HashMap<Box<[u8]>, V, FnvBuild>,
     /// The last key looked up and its value (rows repeat their neighbours').
     last_key: Vec<u8>,
     last: Option<V>,

@@ -7,8 +7,9 @@ use crate::analysis::ReconRow;
 use crate::decimal::Dec;
 use crate::error::Error;
 use crate::model::{Category, TimeMs};
+use crate::sym::{FnvBuild, Sym};
 use polars::prelude::*;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// Sum the book into one row per (wallet, asset).
 pub fn bridge(account: &str, book: &Book) -> Result<Vec<ReconRow>, Error> {
@@ -70,9 +71,20 @@ fn category_sums(book: &Book) -> Result<CategorySums, Error> {
     if book.rows.is_empty() {
         return Ok(Vec::new());
     }
-    let wallet: Vec<&str> = book.rows.iter().map(|r| r.wallet.as_str()).collect();
-    let coin: Vec<&str> = book.rows.iter().map(|r| r.coin.as_str()).collect();
-    let cat: Vec<&str> = book.rows.iter().map(|r| r.category.as_str()).collect();
+    // (wallet, coin) as a dense number, so that polars groups integers,
+    // not strings; the sums themselves are polars' exact Decimal sums.
+    let mut pair_ids: HashMap<(Sym, Sym), u32, FnvBuild> = HashMap::default();
+    let mut pairs: Vec<(Sym, Sym)> = Vec::new();
+    let mut pair: Vec<u32> = Vec::with_capacity(book.rows.len());
+    for r in &book.rows {
+        let next = pairs.len() as u32;
+        let id = *pair_ids.entry((r.wallet, r.coin)).or_insert_with(|| {
+            pairs.push((r.wallet, r.coin));
+            next
+        });
+        pair.push(id);
+    }
+    let cat: Vec<u32> = book.rows.iter().map(|r| r.category as u32).collect();
     let raw: Vec<i128> = book.rows.iter().map(|r| r.change.raw()).collect();
     let change = Int128Chunked::from_vec("change".into(), raw)
         .into_decimal(38, crate::decimal::SCALE as usize)?
@@ -80,36 +92,37 @@ fn category_sums(book: &Book) -> Result<CategorySums, Error> {
     let df = DataFrame::new(
         book.rows.len(),
         vec![
-            Column::new("wallet".into(), wallet),
-            Column::new("coin".into(), coin),
+            Column::new("pair".into(), pair),
             Column::new("category".into(), cat),
             change.into(),
         ],
     )?;
     let out = df
         .lazy()
-        .group_by([col("wallet"), col("coin"), col("category")])
+        .group_by([col("pair"), col("category")])
         .agg([col("change").sum()])
-        .sort(
-            ["wallet", "coin", "category"],
-            SortMultipleOptions::default(),
-        )
         .collect()?;
-    let w = out.column("wallet")?.str()?;
-    let c = out.column("coin")?.str()?;
-    let k = out.column("category")?.str()?;
+    let p = out.column("pair")?.u32()?;
+    let k = out.column("category")?.u32()?;
     let s = out.column("change")?.decimal()?;
     let scale = s.scale();
     let mut res = Vec::with_capacity(out.height());
     for i in 0..out.height() {
-        let (Some(w), Some(c), Some(k)) = (w.get(i), c.get(i), k.get(i)) else {
+        let (Some(p), Some(k)) = (p.get(i), k.get(i)) else {
             continue;
         };
-        let v = s.physical().get(i).unwrap_or(0);
-        let v = rescale(v, scale)?;
-        let cat = Category::parse(k).unwrap_or(Category::Unclassified);
+        let (w, c) = pairs[p as usize];
+        let v = rescale(s.physical().get(i).unwrap_or(0), scale)?;
+        let cat = Category::ALL
+            .get(k as usize)
+            .copied()
+            .unwrap_or(Category::Unclassified);
         res.push(((w.to_string(), c.to_string(), cat), v));
     }
+    // The order of wallet, coin, then category name (as sorted strings).
+    res.sort_by(|a, b| {
+        (&a.0 .0, &a.0 .1, a.0 .2.as_str()).cmp(&(&b.0 .0, &b.0 .1, b.0 .2.as_str()))
+    });
     Ok(res)
 }
 
@@ -131,25 +144,42 @@ fn rescale(v: i128, scale: usize) -> Result<Dec, Error> {
 /// Time at which each (wallet, coin) running balance first drops below
 /// zero, applying inflows before outflows within one timestamp.
 fn first_negative(book: &Book) -> BTreeMap<(String, String), TimeMs> {
-    let mut idx: Vec<usize> = (0..book.rows.len()).collect();
-    idx.sort_by(|&a, &b| {
-        let (ra, rb) = (&book.rows[a], &book.rows[b]);
-        (ra.time, std::cmp::Reverse(ra.change), &ra.origin).cmp(&(
-            rb.time,
-            std::cmp::Reverse(rb.change),
-            &rb.origin,
-        ))
-    });
-    let mut bal: BTreeMap<(String, String), Dec> = BTreeMap::new();
-    let mut first: BTreeMap<(String, String), TimeMs> = BTreeMap::new();
+    // Sorted on a compact copy of the keys (the index last: a total order).
+    let mut keys: Vec<(TimeMs, std::cmp::Reverse<Dec>, &crate::model::Origin, usize)> = book
+        .rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.time, std::cmp::Reverse(r.change), &r.origin, i))
+        .collect();
+    keys.sort_unstable();
+    let idx = keys.into_iter().map(|k| k.3);
+    // Interned keys: no allocation per row (the order of the map is the
+    // text order, as with strings).
+    let mut bal: HashMap<(Sym, Sym), Dec, FnvBuild> = HashMap::default();
+    let mut first: BTreeMap<(Sym, Sym), TimeMs> = BTreeMap::new();
     for i in idx {
         let r = &book.rows[i];
-        let key = (r.wallet.to_string(), r.coin.to_string());
-        let b = bal.entry(key.clone()).or_insert(Dec::ZERO);
+        let key = (r.wallet, r.coin);
+        let b = bal.entry(key).or_insert(Dec::ZERO);
         *b += r.change;
         if b.is_negative() {
             first.entry(key).or_insert(r.time);
         }
     }
     first
+        .into_iter()
+        .map(|((w, c), t)| ((w.to_string(), c.to_string()), t))
+        .collect()
+}
+
+#[cfg(test)]
+mod order_tests {
+    use crate::model::Category;
+
+    #[test]
+    fn a_category_as_a_number_is_its_place_in_all() {
+        for (i, c) in Category::ALL.iter().enumerate() {
+            assert_eq!(*c as usize, i, "{c:?}");
+        }
+    }
 }

@@ -6,7 +6,8 @@
 
 use crate::decimal::Dec;
 use crate::model::{LedgerRow, TimeMs};
-use std::collections::BTreeMap;
+use crate::sym::{FnvBuild, Sym};
+use std::collections::{BTreeMap, HashMap};
 
 /// One (wallet, asset) series: times ascending, `prefix[i]` = Σ changes
 /// of rows `0..=i`.
@@ -60,10 +61,10 @@ pub type Running = BTreeMap<(String, String), Series>;
 /// Build the series of every (wallet, asset) of `rows`. Grouping borrows
 /// the names, so a million rows cost no string copies.
 pub fn running(rows: &[LedgerRow]) -> Running {
-    let mut groups: BTreeMap<(&str, &str), Vec<(TimeMs, Dec)>> = BTreeMap::new();
+    let mut groups: HashMap<(Sym, Sym), Vec<(TimeMs, Dec)>, FnvBuild> = HashMap::default();
     for r in rows {
         groups
-            .entry((r.wallet.as_str(), r.coin.as_str()))
+            .entry((r.wallet, r.coin))
             .or_default()
             .push((r.time, r.change));
     }
