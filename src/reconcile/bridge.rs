@@ -142,44 +142,110 @@ fn rescale(v: i128, scale: usize) -> Result<Dec, Error> {
 }
 
 /// Time at which each (wallet, coin) running balance first drops below
-/// zero, applying inflows before outflows within one timestamp.
+/// zero, applying inflows before outflows within one timestamp. With
+/// inflows first, the balance inside one timestamp rises, then falls: its
+/// lowest point is the timestamp's end, so the first negative time is the
+/// first timestamp whose closing running balance is negative.
 fn first_negative(book: &Book) -> BTreeMap<(String, String), TimeMs> {
-    // Sorted on a compact copy of the keys (the index last: a total order).
-    let mut keys: Vec<(TimeMs, std::cmp::Reverse<Dec>, &crate::model::Origin, usize)> = book
-        .rows
-        .iter()
-        .enumerate()
-        .map(|(i, r)| (r.time, std::cmp::Reverse(r.change), &r.origin, i))
-        .collect();
-    keys.sort_unstable();
-    let idx = keys.into_iter().map(|k| k.3);
-    // Interned keys: no allocation per row (the order of the map is the
-    // text order, as with strings).
-    let mut bal: HashMap<(Sym, Sym), Dec, FnvBuild> = HashMap::default();
-    let mut first: BTreeMap<(Sym, Sym), TimeMs> = BTreeMap::new();
-    for i in idx {
-        let r = &book.rows[i];
-        let key = (r.wallet, r.coin);
-        let b = bal.entry(key).or_insert(Dec::ZERO);
-        *b += r.change;
-        if b.is_negative() {
-            first.entry(key).or_insert(r.time);
+    let mut first = BTreeMap::new();
+    for (key, s) in super::running::running(&book.rows) {
+        let n = s.times.len();
+        let end_negative =
+            |i: usize| (i + 1 == n || s.times[i + 1] != s.times[i]) && s.prefix[i].is_negative();
+        if let Some(i) = (0..n).find(|&i| end_negative(i)) {
+            first.insert(key, s.times[i]);
         }
     }
     first
-        .into_iter()
-        .map(|((w, c), t)| ((w.to_string(), c.to_string()), t))
-        .collect()
 }
 
 #[cfg(test)]
-mod order_tests {
-    use crate::model::Category;
+mod tests {
+    use super::*;
+    use crate::reconcile::test_rows::ledger;
+
+    #[test]
+    fn inflows_come_first_within_one_timestamp() {
+        let d = Category::Deposit;
+        let rows = vec![
+            // t=10: −5 and +10 at once: never below zero (inflow first).
+            ledger("Spot", "BTC", 10, d, "-5"),
+            ledger("Spot", "BTC", 10, d, "10"),
+            // t=20: −6 leaves −1.
+            ledger("Spot", "BTC", 20, d, "-6"),
+            ledger("Spot", "BTC", 30, d, "-1"),
+            // ETH: +1, then −1 and −1 at t=7 (negative at 7), back up at 8.
+            ledger("Spot", "ETH", 5, d, "1"),
+            ledger("Spot", "ETH", 7, d, "-1"),
+            ledger("Spot", "ETH", 7, d, "-1"),
+            ledger("Spot", "ETH", 8, d, "5"),
+            // USDT never negative.
+            ledger("Funding", "USDT", 1, d, "2"),
+            ledger("Funding", "USDT", 2, d, "-2"),
+        ];
+        let book = Book {
+            rows,
+            ..Book::default()
+        };
+        let got = first_negative(&book);
+        assert_eq!(got, by_sorting(&book));
+        let want: BTreeMap<(String, String), TimeMs> = [
+            (("Spot".to_string(), "BTC".to_string()), 20),
+            (("Spot".to_string(), "ETH".to_string()), 7),
+        ]
+        .into_iter()
+        .collect();
+        assert_eq!(got, want);
+    }
 
     #[test]
     fn a_category_as_a_number_is_its_place_in_all() {
         for (i, c) in Category::ALL.iter().enumerate() {
             assert_eq!(*c as usize, i, "{c:?}");
+        }
+    }
+
+    /// The definition, step by step: every row in (time, inflows first)
+    /// order, the first time each running balance is negative.
+    fn by_sorting(book: &Book) -> BTreeMap<(String, String), TimeMs> {
+        let mut idx: Vec<usize> = (0..book.rows.len()).collect();
+        idx.sort_by_key(|&i| (book.rows[i].time, std::cmp::Reverse(book.rows[i].change)));
+        let mut bal: BTreeMap<(String, String), Dec> = BTreeMap::new();
+        let mut first = BTreeMap::new();
+        for i in idx {
+            let r = &book.rows[i];
+            let key = (r.wallet.to_string(), r.coin.to_string());
+            let b = bal.entry(key.clone()).or_insert(Dec::ZERO);
+            *b += r.change;
+            if b.is_negative() {
+                first.entry(key).or_insert(r.time);
+            }
+        }
+        first
+    }
+
+    #[test]
+    fn agrees_with_the_definition_on_random_books() {
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = move |n: u64| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x % n
+        };
+        for _ in 0..200 {
+            let rows = (0..40)
+                .map(|_| {
+                    let coin = ["BTC", "ETH", "BNB"][next(3) as usize];
+                    let change = format!("{}", next(21) as i64 - 9);
+                    ledger("Spot", coin, next(12) as TimeMs, Category::Deposit, &change)
+                })
+                .collect();
+            let book = Book {
+                rows,
+                ..Book::default()
+            };
+            assert_eq!(first_negative(&book), by_sorting(&book));
         }
     }
 }
