@@ -25,6 +25,13 @@ pub struct Inspection {
 }
 
 pub fn inspect(args: &InspectArgs) -> Result<Inspection, Error> {
+    inspect_keeping_rows(args).map(|(ins, _rows)| ins)
+}
+
+/// [`inspect`], and the normalized rows it read.
+fn inspect_keeping_rows(
+    args: &InspectArgs,
+) -> Result<(Inspection, Vec<crate::normalize::NormalizedFile>), Error> {
     let opts = InputOptions {
         paths: args.paths.clone(),
         sniff: sniff_options(args.read.tz.as_deref(), args.read.direction)?,
@@ -34,16 +41,21 @@ pub fn inspect(args: &InspectArgs) -> Result<Inspection, Error> {
     let prep = prepare(&opts, Accounts::Any)?;
     let mut archives = prep.archives.clone();
     archives.sort_by(|a, b| a.display.cmp(&b.display));
-    Ok(Inspection {
+    let ins = Inspection {
         files: prep.summaries(),
         account: prep.account,
         archives,
         not_read: prep.ignored,
-    })
+    };
+    Ok((ins, prep.files))
 }
 
 pub fn run(args: &InspectArgs) -> Result<i32, Error> {
-    let ins = inspect(args)?;
+    let (ins, rows) = inspect_keeping_rows(args)?;
+    // Only the summaries are reported: the rows (hundreds of MB for a big
+    // export) are left to the operating system, which frees them at once
+    // when the process exits, instead of being freed row by row here.
+    std::mem::forget(rows);
     let out = if args.json {
         let mut s = serde_json::to_string_pretty(&to_json(&ins))
             .map_err(|e| Error::Internal(format!("inspect JSON: {e}")))?;

@@ -58,9 +58,46 @@ pub fn map_ordered<I: Sync, O: Send>(items: &[I], f: impl Fn(&I) -> O + Sync) ->
         .collect()
 }
 
+/// Move the items of `parts`, in order, to the end of `dst` — `f(part
+/// index, item)` applied to each on the way — with the parts copied on up
+/// to one worker per core. `parts` are left empty. The same as extending
+/// `dst` with each part in turn, without the serial copy.
+pub fn append_ordered<T: Send>(
+    dst: &mut Vec<T>,
+    parts: &mut [Vec<T>],
+    f: impl Fn(usize, &mut T) + Sync,
+) {
+    let total: usize = parts.iter().map(Vec::len).sum();
+    dst.reserve(total);
+    let old = dst.len();
+    let mut spare = &mut dst.spare_capacity_mut()[..total];
+    let mut jobs = Vec::with_capacity(parts.len());
+    for (i, part) in parts.iter_mut().enumerate() {
+        let (head, rest) = spare.split_at_mut(part.len());
+        spare = rest;
+        jobs.push(Mutex::new((i, head, part)));
+    }
+    map_ordered(&jobs, |job| {
+        let mut job = job.lock().unwrap_or_else(|p| p.into_inner());
+        let (i, head, part) = &mut *job;
+        let n = part.len();
+        for (slot, mut item) in head.iter_mut().zip(part.drain(..)) {
+            f(*i, &mut item);
+            slot.write(item);
+        }
+        debug_assert_eq!(n, head.len());
+    });
+    drop(jobs);
+    // SAFETY: the `total` slots after `old` were cut into one slice per
+    // part of exactly that part's length, and every slice was written in
+    // full from its part's drained items (a panic in a worker ends the
+    // scope above with a panic, before this line, leaving `dst` as it was).
+    unsafe { dst.set_len(old + total) };
+}
+
 #[cfg(test)]
 mod tests {
-    use super::map_ordered;
+    use super::{append_ordered, map_ordered};
 
     #[test]
     fn results_keep_input_order() {
@@ -92,5 +129,27 @@ mod tests {
     fn no_items_no_threads() {
         let out: Vec<u8> = map_ordered(&Vec::<u8>::new(), |&b| b);
         assert!(out.is_empty());
+    }
+
+    #[test]
+    fn append_ordered_is_extending_part_by_part() {
+        // Parts of uneven sizes (one empty), with owned items, tagged with
+        // their part index on the way.
+        let mut parts: Vec<Vec<(usize, String)>> = (0..7)
+            .map(|p| {
+                (0..(p * 37) % 11)
+                    .map(|i| (0, format!("{p}-{i}")))
+                    .collect()
+            })
+            .collect();
+        let mut expected = vec![(99, "before".to_string())];
+        for (p, part) in parts.iter().enumerate() {
+            expected.extend(part.iter().map(|(_, s)| (p, s.clone())));
+        }
+        let mut dst = vec![(99, "before".to_string())];
+        append_ordered(&mut dst, &mut parts, |p, item| item.0 = p);
+        assert_eq!(dst, expected);
+        assert!(parts.iter().all(Vec::is_empty));
+        assert_eq!(dst.len(), 1 + (0..7).map(|p| (p * 37) % 11).sum::<usize>());
     }
 }

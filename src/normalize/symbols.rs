@@ -42,6 +42,22 @@ pub fn split_index(pair: &str, base_amount: &str, quote_amount: &str) -> Option<
     found
 }
 
+/// `split_index(pair, base_amount, quote_amount) == Some(cut)`, checked in
+/// two comparisons instead of one per possible cut, for a pair of ASCII
+/// letters only: there no other cut can fit, since the number of an amount
+/// would then end with a letter of the pair. For any other pair,
+/// [`split_index`] itself.
+pub fn is_split_index(pair: &str, base_amount: &str, quote_amount: &str, cut: usize) -> bool {
+    if !pair.bytes().all(|c| c.is_ascii_alphabetic()) || cut > pair.len() {
+        return split_index(pair, base_amount, quote_amount) == Some(cut);
+    }
+    let (base, quote) = pair.split_at(cut);
+    !base.is_empty()
+        && !quote.is_empty()
+        && ends_with_asset(base_amount.trim(), base)
+        && ends_with_asset(quote_amount.trim(), quote)
+}
+
 /// `amount` is a number followed (directly or after a space) by `asset`.
 fn ends_with_asset(amount: &str, asset: &str) -> bool {
     let Some(num) = amount.strip_suffix(asset) else {
@@ -122,5 +138,57 @@ mod tests {
         assert_eq!(split_by_quotes("ETHBTC", Some("ETH")), s("ETH", "BTC"));
         assert_eq!(split_by_quotes("ADA/USDT", None), s("ADA", "USDT"));
         assert_eq!(split_by_quotes("XYZ", None), None);
+    }
+
+    #[test]
+    fn is_split_index_agrees_with_split_index() {
+        let pairs = [
+            "BTCUSDT",
+            "ETHBTC",
+            "AAAA",
+            "USDTUSDT",
+            "1INCHUSDT",
+            "ETHE",
+            "EE",
+            "X.YZ",
+        ];
+        let amounts = [
+            "1.5BTC",
+            "2USDT",
+            "0.1 ETH",
+            "3E",
+            "1EE",
+            "7A",
+            "7AA",
+            "7AAA",
+            "1.0ETHE",
+            "5HE",
+            "9INCH",
+            "2.1INCH",
+            "1USDTUSDT",
+            "4YZ",
+            "3.X",
+            "x",
+            "",
+            "1e5BTC",
+            "+1BTC",
+        ];
+        let mut checked = 0;
+        for pair in pairs {
+            for b in amounts {
+                for q in amounts {
+                    let want = split_index(pair, b, q);
+                    for cut in 0..=pair.len() + 1 {
+                        assert_eq!(
+                            is_split_index(pair, b, q, cut),
+                            want == Some(cut),
+                            "{pair} {b} {q} {cut}"
+                        );
+                        checked += 1;
+                    }
+                }
+            }
+        }
+        assert!(checked > 20_000);
     }
 }

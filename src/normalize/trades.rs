@@ -32,16 +32,20 @@ pub fn amount_mismatch_warning(fills: &[Fill]) -> Option<Warning> {
         .filter(|f| !amount_agrees(f))
         .map(|f| f.origin.row)
         .collect();
-    let row = *off.first()?;
-    Some(Warning {
+    Some(mismatch_warning(off.len(), *off.first()?))
+}
+
+/// The `amount-mismatch` warning for `count` rows, the first at `row`.
+pub fn mismatch_warning(count: usize, row: u32) -> Warning {
+    Warning {
         code: "amount-mismatch".into(),
         row: Some(row),
         message: format!(
             "{} row(s) whose total differs from price × quantity by more than 0.1 % (first: \
              row {row}); the totals are used as exported — check the file was not edited",
-            off.len()
+            count
         ),
-    })
+    }
 }
 
 /// The exported total is price × quantity, rounded by Binance to the quote

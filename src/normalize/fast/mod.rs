@@ -1,15 +1,17 @@
 //! The fast reader for the large, regular exports: the transaction statement
 //! and the spot trade history as CSV, the files that reach millions of rows.
 //!
-//! It streams the file in blocks (hashing as it reads), cuts each block at
-//! line ends into chunks parsed on every core, and builds canonical rows
+//! It maps the file a block at a time (no copy of its bytes; each block is
+//! hashed on one thread while it is parsed on the others), cuts each block
+//! at line ends into chunks parsed on every core, and builds canonical rows
 //! straight from the bytes, with no cell grid in between. It takes only
 //! what it can read exactly as the general path does, with the general
 //! path's own parsing functions: on anything else — a quote inside a field,
 //! a blank, short or long row, a time not `YYYY-MM-DD HH:MM:SS`, any cell
 //! the general path would reject — it gives up, and the file is read again
 //! by the general path from the start. Results never depend on which path
-//! read a file (`tests/fast_reader.rs` compares both on every test input).
+//! read a file: `tests.rs` compares both on every test input, and
+//! `fuzz_tests.rs` on hand-made edge cases and mutated files.
 
 pub mod rows;
 pub mod split;
@@ -17,14 +19,14 @@ pub mod split;
 use crate::ingest::grid::Grid;
 use crate::ingest::sniff::{sniff, SniffOptions};
 use crate::ingest::RawFile;
-use crate::model::{FileKind, Warning};
+use crate::model::Warning;
 use crate::normalize::file::{after_export_warning, tz_ambiguous_warning, FileRows};
+use crate::parallel::append_ordered;
 use crate::sym::Sym;
 use memchr::{memchr, memchr_iter, memrchr};
 use rows::{parse_chunk, ChunkOut, Kind, Shared};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeSet;
-use std::io::Read;
 use std::path::Path;
 
 /// Rows the fast reader made of a whole file; `normalize_file` turns them
@@ -63,7 +65,8 @@ pub enum Outcome {
 pub fn read_path(path: &Path, display: &str, opts: &SniffOptions) -> std::io::Result<Outcome> {
     if is_csv_name(display) {
         let file = std::fs::File::open(path)?;
-        if let Some(raw) = stream(display, None, opts, file, true)? {
+        let len = usize::try_from(file.metadata()?.len()).unwrap_or(usize::MAX);
+        if let Some(raw) = stream_blocks(display, None, opts, &Mapped { file, len }, true, BLOCK)? {
             return Ok(Outcome::Done(Box::new(raw)));
         }
     }
@@ -84,7 +87,7 @@ pub fn read_bytes(
     if !is_csv_name(display) {
         return None;
     }
-    let mut raw = stream(display, archive, opts, bytes, false).ok()??;
+    let mut raw = stream_blocks(display, archive, opts, bytes, false, BLOCK).ok()??;
     raw.sha256 = sha.to_string();
     Some(raw)
 }
@@ -93,80 +96,132 @@ fn is_csv_name(display: &str) -> bool {
     display.to_lowercase().ends_with(".csv")
 }
 
-/// Append up to `block` bytes to `buf`; true at the end of the input.
-fn fill(src: &mut impl Read, buf: &mut Vec<u8>, block: usize) -> std::io::Result<bool> {
-    let n = src.by_ref().take(block as u64).read_to_end(buf)?;
-    Ok(n < block)
+/// The bytes of one input, read a window at a time.
+trait Source {
+    /// Bytes in all.
+    fn size(&self) -> usize;
+    /// Bytes `start..end` (`start <= end <= size`).
+    fn window(&self, start: usize, end: usize) -> std::io::Result<Window<'_>>;
 }
 
-fn stream(
+/// Bytes of a [`Source`]: borrowed, or a mapped part of a file.
+enum Window<'a> {
+    Borrowed(&'a [u8]),
+    /// The map, and how many bytes of it come before the window.
+    Mapped(memmap2::Mmap, usize),
+}
+
+impl std::ops::Deref for Window<'_> {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        match self {
+            Window::Borrowed(b) => b,
+            Window::Mapped(m, skip) => &m[*skip..],
+        }
+    }
+}
+
+impl Source for [u8] {
+    fn size(&self) -> usize {
+        self.len()
+    }
+    fn window(&self, start: usize, end: usize) -> std::io::Result<Window<'_>> {
+        Ok(Window::Borrowed(&self[start..end]))
+    }
+}
+
+/// A file mapped one window at a time: no copy of its bytes, and only the
+/// window being parsed counts in the process's memory.
+struct Mapped {
+    file: std::fs::File,
+    len: usize,
+}
+
+impl Source for Mapped {
+    fn size(&self) -> usize {
+        self.len
+    }
+    fn window(&self, start: usize, end: usize) -> std::io::Result<Window<'_>> {
+        if start == end {
+            return Ok(Window::Borrowed(&[]));
+        }
+        // Map offsets are multiples of the page size (64 KiB is one of all).
+        let from = start & !0xffff;
+        // SAFETY: the map is only read, and dropped with the window. Exports
+        // are evidence copies nobody writes to while they are read; were one
+        // cut short meanwhile, the process would stop with SIGBUS rather
+        // than read wrong bytes.
+        let map = unsafe {
+            memmap2::MmapOptions::new()
+                .offset(from as u64)
+                .len(end - from)
+                .map(&self.file)?
+        };
+        Ok(Window::Mapped(map, start - from))
+    }
+}
+
+/// Parse `src` about `block` bytes at a time (cut at line ends); with
+/// `hash`, each block is hashed on another thread while it is parsed.
+fn stream_blocks<S: Source + ?Sized>(
     display: &str,
     archive: Option<&str>,
     opts: &SniffOptions,
-    src: impl Read,
-    hash: bool,
-) -> std::io::Result<Option<RawFile>> {
-    stream_blocks(display, archive, opts, src, hash, BLOCK)
-}
-
-/// `stream`, reading `block` bytes at a time. Each block read is hashed
-/// while the lines before it are parsed.
-fn stream_blocks(
-    display: &str,
-    archive: Option<&str>,
-    opts: &SniffOptions,
-    mut src: impl Read,
+    src: &S,
     hash: bool,
     block: usize,
 ) -> std::io::Result<Option<RawFile>> {
-    let mut hasher = hash.then(Sha256::new);
-    let mut buf: Vec<u8> = Vec::new();
-    let mut eof = fill(&mut src, &mut buf, block)?;
+    let len = src.size();
     // The header search needs the first lines whole, the binary check the
     // first 8 KiB.
-    while !eof
-        && (memchr_iter(b'\n', &buf).count() < HEAD_LINES || buf.len() < BINARY_CHECK_BYTES)
-        && buf.len() <= MAX_LINE_BYTES
-    {
-        eof = fill(&mut src, &mut buf, block)?;
-    }
-    let Some(mut rd) = Reader::start(display, archive, opts, &buf, eof) else {
+    let head = src.window(0, len.min(block.max(MAX_LINE_BYTES + 1)))?;
+    let Some(mut rd) = Reader::start(display, archive, opts, &head, head.len() == len) else {
         return Ok(None);
     };
-    let (mut pos, mut unhashed) = (rd.body_offset, 0);
-    loop {
-        let end = match eof {
-            true => buf.len(),
-            false => memrchr(b'\n', &buf[pos..]).map_or(pos, |p| pos + p + 1),
+    let mut pos = rd.body_offset.min(head.len());
+    let mut hasher = hash.then(Sha256::new);
+    if let Some(h) = hasher.as_mut() {
+        h.update(&head[..pos]);
+    }
+    drop(head);
+    while pos < len {
+        // Whole lines from `pos`: about `block` bytes of them, or more when
+        // a line is longer.
+        let mut want = pos.saturating_add(block).min(len);
+        let mut win = src.window(pos, want)?;
+        let end = loop {
+            if want == len {
+                break len;
+            }
+            if let Some(p) = memrchr(b'\n', &win) {
+                break pos + p + 1;
+            }
+            want = pos.saturating_add(2 * (want - pos)).min(len);
+            win = src.window(pos, want)?;
         };
-        let fresh = &buf[unhashed..];
-        let parsed = match hasher.as_mut() {
-            Some(h) if !crate::parallel::is_serial() => std::thread::scope(|s| {
-                let hashing = s.spawn(|| h.update(fresh));
-                let parsed = end <= pos || rd.feed(&buf[pos..end]).is_some();
-                hashing.join().expect("hashing does not panic");
+        let bytes = &win[..end - pos];
+        let side = |h: Option<&mut Sha256>| {
+            if let Some(h) = h {
+                h.update(bytes);
+            }
+        };
+        let parsed = match crate::parallel::is_serial() {
+            false => std::thread::scope(|s| {
+                let h = hasher.as_mut();
+                let other = s.spawn(move || side(h));
+                let parsed = rd.feed(bytes).is_some();
+                other.join().expect("hashing does not panic");
                 parsed
             }),
-            h => {
-                if let Some(h) = h {
-                    h.update(fresh);
-                }
-                end <= pos || rd.feed(&buf[pos..end]).is_some()
+            true => {
+                side(hasher.as_mut());
+                rd.feed(bytes).is_some()
             }
         };
         if !parsed {
             return Ok(None);
         }
-        if eof {
-            break;
-        }
-        buf.drain(..end);
-        if buf.len() > MAX_LINE_BYTES {
-            return Ok(None);
-        }
-        pos = 0;
-        unhashed = buf.len();
-        eof = fill(&mut src, &mut buf, block)?;
+        pos = end;
     }
     let sha = hasher
         .map(|h| h.finalize().iter().map(|b| format!("{b:02x}")).collect())
@@ -192,6 +247,9 @@ struct Reader {
     first_ambiguous: Option<(u32, String)>,
     after_export: usize,
     first_after_export: Option<u32>,
+    /// Trades whose total is not price × quantity: count, first row.
+    mismatched: usize,
+    first_mismatch: Option<u32>,
     /// Emptied chunk buffers, reused for their capacity.
     pool: Vec<ChunkOut>,
 }
@@ -258,6 +316,8 @@ impl Reader {
             first_ambiguous: None,
             after_export: 0,
             first_after_export: None,
+            mismatched: 0,
+            first_mismatch: None,
             pool: Vec::new(),
         })
     }
@@ -275,31 +335,41 @@ impl Reader {
         };
         let outs = crate::parallel::map_ordered(&pieces, |c| parse_chunk(&self.shared, c, take()));
         self.pool = pool.into_inner().unwrap_or_default();
-        for out in outs {
-            let mut out = out?;
-            self.merge(&mut out)?;
+        let mut outs: Vec<ChunkOut> = outs.into_iter().collect::<Option<_>>()?;
+        // The line number of each chunk's first line.
+        let mut bases = Vec::with_capacity(outs.len());
+        let mut line = self.next_line;
+        for o in &outs {
+            bases.push(u32::try_from(line).ok()?);
+            line += u64::from(o.lines);
+        }
+        let mut ledger: Vec<_> = outs
+            .iter_mut()
+            .map(|o| std::mem::take(&mut o.ledger))
+            .collect();
+        let mut fills: Vec<_> = outs
+            .iter_mut()
+            .map(|o| std::mem::take(&mut o.fills))
+            .collect();
+        let rows = &mut self.parsed.rows;
+        append_ordered(&mut rows.ledger, &mut ledger, |i, r| {
+            r.origin.row += bases[i]
+        });
+        append_ordered(&mut rows.fills, &mut fills, |i, r| r.origin.row += bases[i]);
+        for (((mut out, base), ledger), fills) in outs.into_iter().zip(bases).zip(ledger).zip(fills)
+        {
+            (out.ledger, out.fills) = (ledger, fills); // empty, kept for their capacity
+            self.merge(&mut out, base);
             self.pool.push(out);
         }
         Some(())
     }
 
-    /// Move a chunk's rows into the file's, numbered; `c` is left empty.
-    fn merge(&mut self, c: &mut ChunkOut) -> Option<()> {
-        let base = u32::try_from(self.next_line).ok()?;
+    /// Add what a chunk counted besides its rows (moved already); `base` is
+    /// the line number of its first line. `c` is left empty.
+    fn merge(&mut self, c: &mut ChunkOut, base: u32) {
         let p = &mut self.parsed;
-        p.rows_read += c.rows;
-        let shift = |mut o: crate::model::Origin| {
-            o.row += base;
-            o
-        };
-        p.rows.ledger.extend(c.ledger.drain(..).map(|mut r| {
-            r.origin = shift(r.origin);
-            r
-        }));
-        p.rows.fills.extend(c.fills.drain(..).map(|mut r| {
-            r.origin = shift(r.origin);
-            r
-        }));
+        p.rows_read += std::mem::take(&mut c.rows);
         p.warnings.extend(c.warnings.drain(..).map(|mut w| {
             w.row = w.row.map(|r| r + base);
             w
@@ -307,6 +377,7 @@ impl Reader {
         p.user_ids.append(&mut c.user_ids);
         self.ambiguous += std::mem::take(&mut c.ambiguous);
         self.after_export += std::mem::take(&mut c.after_export);
+        self.mismatched += std::mem::take(&mut c.mismatched);
         let first = c.first_after_export.take();
         if self.first_after_export.is_none() {
             self.first_after_export = first.map(|r| r + base);
@@ -315,9 +386,11 @@ impl Reader {
         if self.first_ambiguous.is_none() {
             self.first_ambiguous = first.map(|(r, v)| (r + base, v));
         }
+        let first = c.first_mismatch.take();
+        if self.first_mismatch.is_none() {
+            self.first_mismatch = first.map(|r| r + base);
+        }
         self.next_line += u64::from(std::mem::take(&mut c.lines));
-        c.rows = 0;
-        Some(())
     }
 
     fn finish(mut self, display: String, sha256: String) -> RawFile {
@@ -330,10 +403,9 @@ impl Reader {
             let w = tz_ambiguous_warning(&self.sniffed.tz, self.ambiguous, *row, value);
             p.warnings.push(w);
         }
-        if self.sniffed.kind == FileKind::SpotTrades {
-            if let Some(w) = crate::normalize::trades::amount_mismatch_warning(&p.rows.fills) {
-                p.warnings.push(w);
-            }
+        if let Some(first) = self.first_mismatch {
+            let w = crate::normalize::trades::mismatch_warning(self.mismatched, first);
+            p.warnings.push(w);
         }
         RawFile {
             display,

@@ -13,9 +13,9 @@ use crate::ingest::sniff::Sniffed;
 use crate::model::{Category, Fill, LedgerRow, Origin, Side, TimeMs, Warning};
 use crate::normalize::amount::{parse_number, quick_trim, split_suffixed_ref, NumStyle};
 use crate::normalize::operations::{classify, wallet};
-use crate::normalize::symbols::{split_by_quotes, split_index};
+use crate::normalize::symbols::{is_split_index, split_by_quotes, split_index};
 use crate::normalize::time::{fast_ymd_hms, is_ambiguous, to_utc_ms, TzSpec};
-use crate::normalize::trades::{plain_symbol, side_word};
+use crate::normalize::trades::{amount_agrees, plain_symbol, side_word};
 use crate::sym::{Cache, Sym};
 use std::collections::BTreeSet;
 
@@ -122,6 +122,10 @@ pub struct ChunkOut {
     /// Rows dated after the export time in the file name: count, first row.
     pub after_export: usize,
     pub first_after_export: Option<u32>,
+    /// Trades whose total is not price × quantity (`amount-mismatch`):
+    /// count, first row.
+    pub mismatched: usize,
+    pub first_mismatch: Option<u32>,
     /// The date text of the last time read, and that date.
     last_date: Option<([u8; 10], chrono::NaiveDate)>,
 }
@@ -134,12 +138,15 @@ struct Caches {
     pair: Cache<Sym>,
     asset: Cache<Sym>,
     market: Cache<(Sym, Sym, Sym)>,
+    /// The last (symbol, where base ends, base, quote) of a suffixed pair.
+    last_split: Option<(Sym, usize, Sym, Sym)>,
 }
 
 /// Parse one chunk into `out` (emptied buffers, reused for their
 /// capacity); `None` when some line needs the general path.
 pub fn parse_chunk(sh: &Shared, chunk: &[u8], mut out: ChunkOut) -> Option<ChunkOut> {
-    let lines = memchr::memchr_iter(b'\n', chunk).count() + 1;
+    // A guess (rows are longer than 40 bytes); reused buffers keep theirs.
+    let lines = chunk.len() / 40;
     match sh.kind {
         Kind::Statement { .. } => out.ledger.reserve(lines),
         _ => out.fills.reserve(lines),
@@ -247,28 +254,55 @@ pub fn parse_chunk(sh: &Shared, chunk: &[u8], mut out: ChunkOut) -> Option<Chunk
                     .get_or(pair_v.as_bytes(), || Sym::new(&plain_symbol(pair_v)));
                 let (qty_v, amount_v) = (strs[*qty], strs[*amount]);
                 // `plain_symbol` left no separators: split as `split_by_suffixes`.
-                let cut = split_index(&symbol, qty_v, amount_v)?;
+                // The cut of the row before, when it is this row's too.
+                let cut = match caches.last_split {
+                    Some((s, c, ..))
+                        if std::ptr::eq(s.as_str(), symbol.as_str())
+                            && is_split_index(&symbol, qty_v, amount_v, c) =>
+                    {
+                        c
+                    }
+                    _ => split_index(&symbol, qty_v, amount_v)?,
+                };
                 let (b, q) = symbol.split_at(cut);
-                let (base, quote) = (asset(&mut caches, b), asset(&mut caches, q));
+                let (base, quote) = match caches.last_split {
+                    Some((s, c, base, quote))
+                        if c == cut && std::ptr::eq(s.as_str(), symbol.as_str()) =>
+                    {
+                        (base, quote)
+                    }
+                    _ => {
+                        let (base, quote) = (asset(&mut caches, b), asset(&mut caches, q));
+                        caches.last_split = Some((symbol, cut, base, quote));
+                        (base, quote)
+                    }
+                };
                 let qty_d = unsigned(split_suffixed_ref(qty_v, &[b], STYLE).ok()?.0)?;
                 let quote_qty = unsigned(split_suffixed_ref(amount_v, &[q], STYLE).ok()?.0)?;
                 let (fee_d, fee_a) = split_suffixed_ref(strs[*fee], &[b, q, "BNB"], STYLE).ok()?;
-                out.fills.push(Fill {
-                    origin,
-                    time: t,
-                    symbol,
-                    base,
-                    quote,
-                    side: side_of(strs[*side])?,
-                    price: unsigned(number(strs[*price])?)?,
-                    qty: qty_d,
-                    quote_qty,
-                    fee: Some(unsigned(fee_d)?),
-                    fee_asset: Some(asset(&mut caches, fee_a)),
-                    order_id: None,
-                    trade_id: None,
-                    is_maker: None,
-                });
+                push_fill(
+                    &mut out,
+                    Fill {
+                        origin,
+                        time: t,
+                        symbol,
+                        base,
+                        quote,
+                        side: side_of(strs[*side])?,
+                        price: unsigned(number(strs[*price])?)?,
+                        qty: qty_d,
+                        quote_qty,
+                        fee: Some(unsigned(fee_d)?),
+                        fee_asset: Some(match fee_a {
+                            a if a == b => base,
+                            a if a == q => quote,
+                            a => asset(&mut caches, a),
+                        }),
+                        order_id: None,
+                        trade_id: None,
+                        is_maker: None,
+                    },
+                );
             }
             Kind::TradesPlain {
                 time,
@@ -301,26 +335,38 @@ pub fn parse_chunk(sh: &Shared, chunk: &[u8], mut out: ChunkOut) -> Option<Chunk
                 let fee_asset = caches.coin.get_or(fee_coin_v.as_bytes(), || {
                     Sym::new(&fee_coin_v.to_uppercase())
                 });
-                out.fills.push(Fill {
-                    origin,
-                    time: t,
-                    symbol,
-                    base,
-                    quote,
-                    side: side_of(strs[*side])?,
-                    price: unsigned(number(strs[*price])?)?,
-                    qty: unsigned(number(strs[*qty])?)?,
-                    quote_qty: unsigned(number(strs[*total])?)?,
-                    fee: Some(unsigned(number(strs[*fee])?)?),
-                    fee_asset: Some(fee_asset),
-                    order_id: None,
-                    trade_id: None,
-                    is_maker: None,
-                });
+                push_fill(
+                    &mut out,
+                    Fill {
+                        origin,
+                        time: t,
+                        symbol,
+                        base,
+                        quote,
+                        side: side_of(strs[*side])?,
+                        price: unsigned(number(strs[*price])?)?,
+                        qty: unsigned(number(strs[*qty])?)?,
+                        quote_qty: unsigned(number(strs[*total])?)?,
+                        fee: Some(unsigned(number(strs[*fee])?)?),
+                        fee_asset: Some(fee_asset),
+                        order_id: None,
+                        trade_id: None,
+                        is_maker: None,
+                    },
+                );
             }
         }
     }
     Some(out)
+}
+
+/// Keep a fill, counting it when its total is not price × quantity.
+fn push_fill(out: &mut ChunkOut, fill: Fill) {
+    if !amount_agrees(&fill) {
+        out.mismatched += 1;
+        out.first_mismatch.get_or_insert(fill.origin.row);
+    }
+    out.fills.push(fill);
 }
 
 const STYLE: NumStyle = NumStyle {

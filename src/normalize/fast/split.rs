@@ -3,7 +3,7 @@
 //! other quoting, or a carriage return that does not end a line, is left to
 //! the general CSV reader (`None`).
 
-use memchr::memchr;
+use memchr::{memchr, memchr3};
 
 /// Split one line (its `\n` removed, a final `\r` allowed) into `out`.
 /// `false` when the line needs the general reader. Fields are cut at ASCII
@@ -12,9 +12,6 @@ pub fn fields<'a>(line: &'a str, delim: u8, out: &mut Vec<&'a str>) -> bool {
     out.clear();
     let line = line.strip_suffix('\r').unwrap_or(line);
     let b = line.as_bytes();
-    if memchr(b'\r', b).is_some() {
-        return false;
-    }
     let n = b.len();
     let mut i = 0;
     loop {
@@ -22,6 +19,9 @@ pub fn fields<'a>(line: &'a str, delim: u8, out: &mut Vec<&'a str>) -> bool {
             let Some(close) = memchr(b'"', &b[i + 1..]) else {
                 return false;
             };
+            if memchr(b'\r', &b[i + 1..i + 1 + close]).is_some() {
+                return false;
+            }
             out.push(&line[i + 1..i + 1 + close]);
             let after = i + close + 2;
             if after == n {
@@ -32,10 +32,12 @@ pub fn fields<'a>(line: &'a str, delim: u8, out: &mut Vec<&'a str>) -> bool {
             }
             i = after + 1;
         } else {
-            let end = i + memchr(delim, &b[i..]).unwrap_or(n - i);
-            if memchr(b'"', &b[i..end]).is_some() {
-                return false;
-            }
+            // The next delimiter, quote or carriage return, in one search.
+            let end = match memchr3(delim, b'"', b'\r', &b[i..]) {
+                None => n,
+                Some(p) if b[i + p] == delim => i + p,
+                Some(_) => return false,
+            };
             out.push(&line[i..end]);
             if end == n {
                 return true;
