@@ -19,6 +19,10 @@ pub struct Sniffed {
     pub tz: TzSpec,
     /// How the zone was decided, for `inputs[].time_zone`.
     pub tz_note: String,
+    /// When the export was made (UTC ms), from the file's Binance name or,
+    /// for an archive member whose name has none, the archive's
+    /// ([`export_time`]).
+    pub export_time: Option<i64>,
     pub warnings: Vec<Warning>,
 }
 
@@ -32,7 +36,8 @@ pub struct SniffOptions {
 }
 
 /// Sniff one file. `archive` names the `.zip` the file was read from: its
-/// name's offset and direction apply when the file's own name says nothing.
+/// name's offset, direction and export time apply when the file's own name
+/// says nothing.
 pub fn sniff(
     display: &str,
     archive: Option<&str>,
@@ -85,6 +90,7 @@ pub fn sniff(
         fields,
         tz,
         tz_note,
+        export_time: export_time(display, archive),
         warnings,
     })
 }
@@ -215,6 +221,13 @@ pub fn export_time_from_name(display: &str) -> Option<i64> {
     let day = NaiveDate::parse_from_str(tail, "%Y-%m-%d").ok()?;
     // 23:59:59 at UTC−12 is the latest instant that is still that day anywhere.
     Some(day.and_hms_opt(23, 59, 59)?.and_utc().timestamp_millis() + 12 * 3_600_000)
+}
+
+/// When the export was made, UTC ms: from the file's own Binance name, else
+/// (an archive member such as `part-00000-….csv`) from the name of the
+/// archive it was read from ([`export_time_from_name`] of each).
+pub fn export_time(display: &str, archive: Option<&str>) -> Option<i64> {
+    export_time_from_name(display).or_else(|| archive.and_then(export_time_from_name))
 }
 
 /// `+1`, `-5`, `--6` (= −6), `+5:30`, `0` → seconds east of UTC.
@@ -381,6 +394,41 @@ mod tests {
         );
         assert_eq!(export_time_from_name("statement.csv"), None);
         assert_eq!(export_time_from_name("x-20250314(UTC+0).csv"), None);
+    }
+
+    #[test]
+    fn an_archive_member_takes_the_export_time_of_the_archive_name() {
+        let ms = |s: &str| {
+            chrono::DateTime::parse_from_rfc3339(s)
+                .unwrap()
+                .timestamp_millis()
+        };
+        // 2024-12-31 08:00 at UTC+8, to the end of that minute: 00:00:59 UTC.
+        let archive = "in/Binance-Transaction-History-202412310800(UTC+8)_ab.zip";
+        let member = format!("{archive}/part-00000-1.csv");
+        assert_eq!(export_time_from_name(&member), None);
+        assert_eq!(
+            export_time(&member, Some(archive)),
+            Some(ms("2024-12-31T00:00:59Z"))
+        );
+        // The member's own name wins; a plain file has none.
+        let own = format!("{archive}/Binance-Deposit-History-Report-2024-12-30.csv");
+        assert_eq!(
+            export_time(&own, Some(archive)),
+            Some(ms("2024-12-31T11:59:59Z"))
+        );
+        assert_eq!(export_time("statement.csv", None), None);
+        // And sniffing records it.
+        let grid = Grid {
+            header: "User_ID,UTC_Time,Account,Operation,Coin,Change,Remark"
+                .split(',')
+                .map(String::from)
+                .collect(),
+            header_row: 1,
+            ..Grid::default()
+        };
+        let s = sniff(&member, Some(archive), &grid, &SniffOptions::default()).unwrap();
+        assert_eq!(s.export_time, Some(ms("2024-12-31T00:00:59Z")));
     }
 
     #[test]

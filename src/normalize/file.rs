@@ -352,20 +352,21 @@ impl FileCtx<'_> {
     fn warn_after_export(&mut self) {
         let rows =
             (0..self.times.len()).filter_map(|r| self.times[r].map(|t| (self.grid.row_nos[r], t)));
-        if let Some(w) = after_export_rows(self.display, rows) {
+        if let Some(w) = after_export_rows(self.sniffed.export_time, rows) {
             self.warnings.push(w);
         }
     }
 }
 
-/// `after-export`: rows dated after the export was made (per the file's
-/// Binance name, or its archive's) cannot be genuine — a misread date or an
-/// edited file. `rows` are (row number, UTC time) in file order.
+/// `after-export`: rows dated after the export was `made` (per the file's
+/// Binance name, or its archive's: `Sniffed::export_time`) cannot be
+/// genuine — a misread date or an edited file. `rows` are (row number, UTC
+/// time) in file order.
 pub fn after_export_rows(
-    display: &str,
+    made: Option<TimeMs>,
     rows: impl Iterator<Item = (u32, TimeMs)>,
 ) -> Option<Warning> {
-    let made = crate::ingest::sniff::export_time_from_name(display)?;
+    let made = made?;
     let (mut n, mut first) = (0usize, None);
     for (row, t) in rows {
         if t > made {
@@ -382,8 +383,9 @@ pub fn after_export_warning(n: usize, first: u32) -> Warning {
         code: "after-export".into(),
         row: Some(first),
         message: format!(
-            "{n} row(s) dated after the export time in the file name (first: row {first}): \
-             a misread date order or an edited file; check them against the Binance site"
+            "{n} row(s) dated after the export time that the file's name, or its archive's, \
+             gives (first: row {first}): a misread date order or an edited file; check them \
+             against the Binance site"
         ),
     }
 }
