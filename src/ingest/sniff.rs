@@ -344,13 +344,15 @@ fn decide_tz(
             code: "tz-unknown".into(),
             row: None,
             message: format!(
-                "the time column `{time_header}` names no time zone and the file name carries no offset; \
-                 times were read as UTC. If the export was made in local time, pass --tz ZONE"
+                "the time column `{time_header}` names no time zone, and neither the file name \
+                 nor an archive name carries an offset such as `(UTC+8)` (a zone in a folder \
+                 name is not read); times were read as UTC. If the export was made in local \
+                 time, pass --tz ZONE (e.g. --tz +08:00 or --tz Asia/Singapore)"
             ),
         });
         (
             TzSpec::Fixed(0),
-            "UTC (assumed: no zone in the header or file name)".to_string(),
+            "UTC (assumed: no zone in the header, file name or archive name)".to_string(),
         )
     }
 }
@@ -495,6 +497,46 @@ mod tests {
         );
         // The same offset in both places: no warning.
         let s = sniff("Binance-Spot-Trade-History(UTC+1).csv", None, &g, &opts).unwrap();
+        assert!(s.warnings.is_empty(), "{:?}", s.warnings);
+    }
+
+    #[test]
+    fn a_zone_in_a_folder_name_is_not_read_and_the_warning_says_so() {
+        let grid = Grid {
+            header: "Date,Coin,Amount,TransactionFee,Address,TXID,SourceAddress,PaymentID,Status"
+                .split(',')
+                .map(String::from)
+                .collect(),
+            header_row: 1,
+            ..Grid::default()
+        };
+        let display = "exports (UTC+8)/withdraw-history.csv";
+        let s = sniff(display, None, &grid, &SniffOptions::default()).unwrap();
+        assert_eq!(s.tz, TzSpec::Fixed(0));
+        assert_eq!(
+            s.tz_note,
+            "UTC (assumed: no zone in the header, file name or archive name)"
+        );
+        let w: Vec<&Warning> = s
+            .warnings
+            .iter()
+            .filter(|w| w.code == "tz-unknown")
+            .collect();
+        assert_eq!(w.len(), 1, "{:?}", s.warnings);
+        assert_eq!(
+            w[0].message,
+            "the time column `date` names no time zone, and neither the file name nor an archive \
+             name carries an offset such as `(UTC+8)` (a zone in a folder name is not read); \
+             times were read as UTC. If the export was made in local time, pass --tz ZONE \
+             (e.g. --tz +08:00 or --tz Asia/Singapore)"
+        );
+        // --tz sets it, with no warning.
+        let opts = SniffOptions {
+            tz: Some(TzSpec::Fixed(8 * 3600)),
+            ..SniffOptions::default()
+        };
+        let s = sniff(display, None, &grid, &opts).unwrap();
+        assert_eq!(s.tz, TzSpec::Fixed(8 * 3600));
         assert!(s.warnings.is_empty(), "{:?}", s.warnings);
     }
 
