@@ -330,6 +330,29 @@ fn two_user_ids_are_refused_naming_where_each_first_appears() {
 }
 
 #[test]
+fn a_row_shifted_by_a_stray_delimiter_is_named_as_a_row_of_too_many_fields() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "User_ID,UTC_Time,Account,Operation,Coin,Change,Remark\n\
+                7,2024-01-01 00:00:00,Spot,Deposit,USDT,10,\n\
+                7,2024-01-02 00:00:00,Spot,Buy, Crypto,USDT,10,\n";
+    let f = write(dir.path(), "statement.csv", text);
+    let o = analyze(&[&f], &dir.path().join("out"), &[]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert_eq!(
+        stderr(&o).trim_end(),
+        format!(
+            "error: {} line 3, value `7,2024-01-02 00:00:00,Spot,Buy, Crypto,USDT,10,`: the row \
+             has 8 fields where the header has 7 (a stray delimiter inside an unquoted value?); \
+             as the cells stand, `Change` would be `USDT`: cannot read as an exact amount (not a \
+             decimal number). Hint: quote the value \
+             that holds the delimiter (or remove the stray delimiter), re-export the file, or use \
+             --skip-errors to skip such rows (they are counted and listed).",
+            f.display()
+        )
+    );
+}
+
+#[test]
 fn compare_names_both_directories_of_one_account_id() {
     let dir = tempfile::tempdir().unwrap();
     // Two folders holding the same statement (user id 10000001).
