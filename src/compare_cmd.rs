@@ -140,16 +140,21 @@ pub fn summarize(
             other => other,
         });
     }
-    let mut out: Vec<AccountSummary> = slots.into_iter().flatten().collect();
-    let mut seen = std::collections::BTreeSet::new();
-    for s in &out {
-        if !seen.insert(s.account.clone()) {
+    // The directory each account id was first found in.
+    let mut seen: std::collections::BTreeMap<String, &Path> = std::collections::BTreeMap::new();
+    for (s, inp) in slots.iter().zip(inputs) {
+        let Some(s) = s else { continue };
+        if let Some(first) = seen.insert(s.account.clone(), &inp.dir) {
             return Err(Error::Usage(format!(
-                "account id `{}` appears in two directories; each directory must hold one account",
-                s.account
+                "account id `{}` appears in two directories, `{}` and `{}`; each directory must \
+                 hold one account (move the stray exports, or remove the copy)",
+                s.account,
+                first.display(),
+                inp.dir.display()
             )));
         }
     }
+    let mut out: Vec<AccountSummary> = slots.into_iter().flatten().collect();
     out.sort_by(|a, b| a.account.cmp(&b.account));
     Ok(out)
 }

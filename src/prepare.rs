@@ -9,6 +9,7 @@ use crate::ingest::sniff::SniffOptions;
 use crate::ingest::{self, ArchiveInfo, Skipped};
 use crate::model::{Direction, FileKind, InputSummary, Rejection};
 use crate::normalize::{self, dedup::dedup, time::parse_tz_arg, NormalizedFile};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// What to read and how.
@@ -63,7 +64,7 @@ pub fn prepare(opts: &InputOptions, accounts: Accounts) -> Result<Prepared, Erro
     // Each file is normalized as soon as it is read and its cell grid dropped:
     // peak memory is the normalized rows plus the grids being read.
     let each = |raw: ingest::RawFile| {
-        let ids = ingest::file_user_ids(&raw);
+        let ids = user_id_rows(&raw);
         let file = normalize::normalize_file(raw, "", opts.skip_errors)?;
         Ok::<_, Error>((file, ids))
     };
@@ -82,7 +83,7 @@ pub fn prepare(opts: &InputOptions, accounts: Accounts) -> Result<Prepared, Erro
     let ids: Vec<String> = loaded
         .files
         .iter()
-        .flat_map(|(_, ids)| ids.iter().cloned())
+        .flat_map(|(_, ids)| ids.keys().cloned())
         .collect::<std::collections::BTreeSet<_>>()
         .into_iter()
         .collect();
@@ -92,12 +93,14 @@ pub fn prepare(opts: &InputOptions, accounts: Accounts) -> Result<Prepared, Erro
         (None, []) => input_name(opts.paths.first().map(PathBuf::as_path)),
         (None, many) if accounts == Accounts::Any => many.join(", "),
         (None, many) => {
+            let seen: Vec<(&NormalizedFile, &UserIdRows)> =
+                loaded.files.iter().map(|(f, ids)| (f, ids)).collect();
             return Err(Error::Usage(format!(
                 "the inputs carry {} different user ids ({}): one run is one account. \
                  Analyze each account's exports separately, or pass --account NAME to treat them as one account",
                 many.len(),
-                many.join(", ")
-            )))
+                where_ids_appear(opts, &seen)
+            )));
         }
     };
     let mut files: Vec<NormalizedFile> = Vec::with_capacity(loaded.files.len());
@@ -113,6 +116,119 @@ pub fn prepare(opts: &InputOptions, accounts: Accounts) -> Result<Prepared, Erro
         ignored: loaded.ignored,
         archives: loaded.archives,
     })
+}
+
+/// Each user id of a file and the line it first appears on (`None` for a
+/// file the fast reader took, which keeps its ids but not their lines).
+type UserIdRows = BTreeMap<String, Option<u32>>;
+
+/// The user ids in one file's `User_ID` column (the ids of
+/// `ingest::file_user_ids`), each with its first line.
+fn user_id_rows(raw: &ingest::RawFile) -> UserIdRows {
+    if raw.pre.is_some() {
+        return ingest::file_user_ids(raw)
+            .into_iter()
+            .map(|id| (id, None))
+            .collect();
+    }
+    let mut out = UserIdRows::new();
+    let field = Some(ingest::layouts::field::USER_ID);
+    if let Some(c) = raw.sniffed.fields.iter().position(|x| *x == field) {
+        for (cells, &row) in raw.grid.rows.iter().zip(&raw.grid.row_nos) {
+            if let Some(v) = cells.get(c).map(|s| s.trim()).filter(|s| !s.is_empty()) {
+                if !out.contains_key(v) {
+                    out.insert(v.to_string(), Some(row));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// For a refusal of several user ids: each id with the first file (in input
+/// order) and line it appears on, and how many other files carry it —
+/// `` `111` in a/statement.csv line 2 and 1 other file; `222` in b.csv line 5 ``.
+fn where_ids_appear(opts: &InputOptions, files: &[(&NormalizedFile, &UserIdRows)]) -> String {
+    let mut first: BTreeMap<&str, (&str, Option<u32>, usize)> = BTreeMap::new();
+    for (file, ids) in files {
+        for (id, row) in ids.iter() {
+            first
+                .entry(id)
+                .and_modify(|e| e.2 += 1)
+                .or_insert((&file.summary.path, *row, 0));
+        }
+    }
+    // Files the fast reader took are read again for the lines (only here,
+    // on the way to an error).
+    let mut again: BTreeMap<&str, BTreeMap<String, u32>> = BTreeMap::new();
+    first
+        .iter()
+        .map(|(id, &(file, row, others))| {
+            let row = row.or_else(|| {
+                again
+                    .entry(file)
+                    .or_insert_with(|| id_rows_read_again(opts, file))
+                    .get(*id)
+                    .copied()
+            });
+            let mut s = format!("`{id}` in {file}");
+            if let Some(r) = row {
+                s += &format!(" line {r}");
+            }
+            match others {
+                0 => {}
+                1 => s += " and 1 other file",
+                n => s += &format!(" and {n} other files"),
+            }
+            s
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// The first line of each user id of the input named `display`, read again
+/// by the general path; empty when it cannot be read again.
+fn id_rows_read_again(opts: &InputOptions, display: &str) -> BTreeMap<String, u32> {
+    let Some((bytes, archive)) = input_bytes(&opts.paths, display) else {
+        return BTreeMap::new();
+    };
+    match ingest::read_general(display, archive.as_deref(), &bytes, &opts.sniff) {
+        Ok(raw) => user_id_rows(&raw)
+            .into_iter()
+            .filter_map(|(id, row)| Some((id, row?)))
+            .collect(),
+        Err(_) => BTreeMap::new(),
+    }
+}
+
+/// The bytes of the input file or archive member named `display` (as
+/// `ingest::load` names it), and the archive's name for a member.
+fn input_bytes(paths: &[PathBuf], display: &str) -> Option<(Vec<u8>, Option<String>)> {
+    use ingest::archive::{read_entries, Entry, LIMITS};
+    let (files, _) = ingest::collect_paths(paths).ok()?;
+    for (path, name) in files {
+        if name == display {
+            return Some((std::fs::read(&path).ok()?, None));
+        }
+        let member = display
+            .strip_prefix(name.as_str())
+            .and_then(|m| m.strip_prefix('/'))
+            .filter(|_| name.to_lowercase().ends_with(".zip"));
+        let Some(member) = member else { continue };
+        let reader = std::io::BufReader::new(std::fs::File::open(&path).ok()?);
+        for entry in read_entries(&name, reader, &LIMITS, true).ok()? {
+            if let Entry::Member {
+                name: n,
+                bytes: Ok(bytes),
+            } = entry
+            {
+                if n == member {
+                    return Some((bytes, Some(name)));
+                }
+            }
+        }
+    }
+    None
 }
 
 impl Prepared {

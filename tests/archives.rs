@@ -192,6 +192,74 @@ fn offset_and_direction_in_the_archive_name_apply_to_its_members() {
     assert_eq!(nets(&doc), map(&[("USDT", "-50")]));
 }
 
+/// The `after-export` warnings of the first input of `doc`.
+fn after_export(doc: &Value) -> Vec<(Value, String)> {
+    doc["inputs"][0]["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|w| w["code"] == "after-export")
+        .map(|w| (w["row"].clone(), w["message"].as_str().unwrap().to_string()))
+        .collect()
+}
+
+#[test]
+fn a_member_takes_the_export_time_of_the_archive_name() {
+    let dir = tempfile::tempdir().unwrap();
+    // Exported 2024-12-31 12:00 UTC; line 3 is dated five days later.
+    let csv = "Date(UTC+0),Coin,Network,Amount,Address,TXID,Status\n\
+               2024-12-30 10:00:00,USDT,TRX,10,TFAKE,tx1,Completed\n\
+               2025-01-05 10:00:00,USDT,TRX,5,TFAKE,tx2,Completed\n";
+    let z = write_zip(
+        dir.path(),
+        "Binance-Deposit-History-202412311200(UTC+0)_ab.zip",
+        &[("part-00000-x.csv", csv.as_bytes())],
+    );
+    let (o, doc) = analyze(&[&z], &dir.path().join("out"));
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let doc = doc.unwrap();
+    assert_eq!(doc["inputs"][0]["kind"], "deposits");
+    let w = after_export(&doc);
+    assert_eq!(w.len(), 1, "{w:?}");
+    assert_eq!(w[0].0, 3);
+    assert!(
+        w[0].1.starts_with("1 row(s) dated after the export time"),
+        "{}",
+        w[0].1
+    );
+}
+
+/// A statement member is read by the fast reader, whose `Shared.made` still
+/// comes from the member's own name only.
+#[test]
+#[ignore = "needs src/normalize/fast/mod.rs Reader::start to take `made` from the archive name too"]
+fn a_statement_member_takes_the_export_time_of_the_archive_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = "User_ID,UTC_Time,Account,Operation,Coin,Change,Remark\n\
+               7,2024-12-30 10:00:00,Spot,Deposit,USDT,10,\n\
+               7,2025-01-05 10:00:00,Spot,Deposit,USDT,5,\n";
+    let z = write_zip(
+        dir.path(),
+        "Binance-Transaction-History-202412311200(UTC+0)_ab.zip",
+        &[("part-00000-x.csv", csv.as_bytes())],
+    );
+    let (o, doc) = analyze(&[&z], &dir.path().join("out"));
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let w = after_export(&doc.unwrap());
+    assert_eq!(w.len(), 1, "{w:?}");
+    assert_eq!(w[0].0, 3);
+}
+
 /// 100 MiB of zeros in one member: deflate packs it about 1030:1.
 fn bomb() -> Vec<u8> {
     let zeros = vec![0u8; 100 << 20];

@@ -287,6 +287,99 @@ fn two_user_ids_without_account_are_refused() {
 }
 
 #[test]
+fn two_user_ids_are_refused_naming_where_each_first_appears() {
+    use std::io::Write;
+    const HEAD: &str = "User_ID,UTC_Time,Account,Operation,Coin,Change,Remark\n";
+    let dir = tempfile::tempdir().unwrap();
+    let inputs = dir.path().join("in");
+    std::fs::create_dir(&inputs).unwrap();
+    // a.zip/part-0.csv: line 2 carries no id, `111` from line 3 on (a plain
+    // statement: the fast reader takes it).
+    let member = format!(
+        "{HEAD},2024-01-01 00:00:00,Spot,Deposit,USDT,10,\n\
+         111,2024-01-02 00:00:00,Spot,Deposit,USDT,10,\n"
+    );
+    let mut z = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    z.start_file("part-0.csv", zip::write::SimpleFileOptions::default())
+        .unwrap();
+    z.write_all(member.as_bytes()).unwrap();
+    std::fs::write(inputs.join("a.zip"), z.finish().unwrap().into_inner()).unwrap();
+    // b.csv: `111` again.
+    write(
+        &inputs,
+        "b.csv",
+        &format!("{HEAD}111,2024-01-03 00:00:00,Spot,Deposit,USDT,1,\n"),
+    );
+    // c-stray.csv: `222` from line 3 (a doubled quote: the general path).
+    write(
+        &inputs,
+        "c-stray.csv",
+        &format!(
+            "{HEAD},2024-01-04 00:00:00,Spot,Deposit,USDT,1,\"a \"\"b\"\"\"\n\
+             222,2024-01-05 00:00:00,Spot,Deposit,USDT,1,\n"
+        ),
+    );
+    let o = analyze(&[&inputs], &dir.path().join("out"), &[]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert_eq!(
+        stderr(&o).trim_end(),
+        "error: the inputs carry 2 different user ids (`111` in a.zip/part-0.csv line 3 and 1 \
+         other file; `222` in c-stray.csv line 3): one run is one account. Analyze each \
+         account's exports separately, or pass --account NAME to treat them as one account"
+    );
+}
+
+#[test]
+fn a_row_shifted_by_a_stray_delimiter_is_named_as_a_row_of_too_many_fields() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "User_ID,UTC_Time,Account,Operation,Coin,Change,Remark\n\
+                7,2024-01-01 00:00:00,Spot,Deposit,USDT,10,\n\
+                7,2024-01-02 00:00:00,Spot,Buy, Crypto,USDT,10,\n";
+    let f = write(dir.path(), "statement.csv", text);
+    let o = analyze(&[&f], &dir.path().join("out"), &[]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert_eq!(
+        stderr(&o).trim_end(),
+        format!(
+            "error: {} line 3, value `7,2024-01-02 00:00:00,Spot,Buy, Crypto,USDT,10,`: the row \
+             has 8 fields where the header has 7 (a stray delimiter inside an unquoted value?); \
+             as the cells stand, `Change` would be `USDT`: cannot read as an exact amount (not a \
+             decimal number). Hint: quote the value \
+             that holds the delimiter (or remove the stray delimiter), re-export the file, or use \
+             --skip-errors to skip such rows (they are counted and listed).",
+            f.display()
+        )
+    );
+}
+
+#[test]
+fn compare_names_both_directories_of_one_account_id() {
+    let dir = tempfile::tempdir().unwrap();
+    // Two folders holding the same statement (user id 10000001).
+    let a = statement_dir(dir.path(), "alice");
+    let b = statement_dir(dir.path(), "alice-copy");
+    let o = bin()
+        .arg("compare")
+        .arg(&a)
+        .arg(&b)
+        .arg("-q")
+        .arg("--out")
+        .arg(dir.path().join("out"))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert_eq!(
+        stderr(&o).trim_end(),
+        format!(
+            "error: account id `10000001` appears in two directories, `{}` and `{}`; each \
+             directory must hold one account (move the stray exports, or remove the copy)",
+            a.display(),
+            b.display()
+        )
+    );
+}
+
+#[test]
 fn fail_on_sets_exit_status_one_for_a_finding_at_or_above_the_level() {
     let dir = tempfile::tempdir().unwrap();
     let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/compromised");

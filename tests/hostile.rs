@@ -84,6 +84,86 @@ fn truncated_mid_quote() {
     );
 }
 
+/// `analyze --skip-errors` of `input` into `dir/out`, which must succeed.
+fn analyzed_skipping(dir: &Path, input: &Path) -> serde_json::Value {
+    let out = dir.join("out");
+    let o = Command::new(env!("CARGO_BIN_EXE_binance-forensics"))
+        .arg("analyze")
+        .arg(input)
+        .arg("--skip-errors")
+        .arg("--out")
+        .arg(&out)
+        .arg("-q")
+        .output()
+        .unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    serde_json::from_str(&std::fs::read_to_string(out.join("findings.json")).unwrap()).unwrap()
+}
+
+#[test]
+fn cut_inside_a_quote_with_skip_errors_keeps_the_rows_before_the_cut() {
+    // A statement whose download stopped inside the quoted Remark of line 4.
+    let text = format!(
+        "{STATEMENT}71234567,2024-01-01 00:00:00,Spot,Deposit,USDT,10,\n\
+         71234567,2024-01-02 00:00:00,Spot,Withdraw,USDT,-4,\"to my, wallet\"\n\
+         71234567,2024-01-03 00:00:00,Spot,Deposit,USDT,7,\"from a"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(dir.path(), "statement.csv", text.as_bytes());
+    let doc = analyzed_skipping(dir.path(), &p);
+    let input = &doc["inputs"][0];
+    assert_eq!(input["kind"], "statement", "{input}");
+    assert_eq!(input["account"], "71234567", "{input}");
+    assert_eq!(input["rows_read"], 3, "{input}");
+    assert_eq!(input["rows_normalized"], 2, "{input}");
+    assert_eq!(input["rows_rejected"], 1, "{input}");
+    let rejections = input["rejections"].as_array().unwrap();
+    assert_eq!(rejections.len(), 1, "{input}");
+    assert_eq!(rejections[0]["row"], 4);
+    assert_eq!(
+        rejections[0]["reason"],
+        "the file ends inside a quoted field — the download was probably cut off; export again"
+    );
+    // The two rows read make the balance: 10 − 4 USDT on Spot.
+    let usdt: Vec<&serde_json::Value> = doc["reconciliation"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["asset"] == "USDT")
+        .collect();
+    assert_eq!(usdt.len(), 1, "{usdt:?}");
+    assert_eq!(usdt[0]["net_change"], "6", "{usdt:?}");
+    // Any kind: a deposit history cut in a quoted TXID; without
+    // --skip-errors, refused naming the file and line.
+    let deposits = "Date(UTC+0),Coin,Network,Amount,Address,TXID,Status\n\
+                    2024-01-01 00:00:00,USDT,TRX,10,TXyz,\"abc\",Completed\n\
+                    2024-01-02 00:00:00,USDT,TRX,5,TXyz,\"de";
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(dir.path(), "deposit-history.csv", deposits.as_bytes());
+    let doc = analyzed_skipping(dir.path(), &p);
+    let input = &doc["inputs"][0];
+    assert_eq!(input["kind"], "deposits", "{input}");
+    assert_eq!(
+        (
+            &input["rows_read"],
+            &input["rows_normalized"],
+            &input["rows_rejected"]
+        ),
+        (&2.into(), &1.into(), &1.into()),
+        "{input}"
+    );
+    refused(
+        "deposit-history.csv",
+        deposits.as_bytes(),
+        "line 3: the file ends inside a quoted field — the download was probably cut off; export again",
+    );
+}
+
 /// Deterministic noise (a linear congruential generator), no NUL-free
 /// guarantee either way.
 fn garbage(n: usize) -> Vec<u8> {

@@ -84,3 +84,57 @@ fn rows_dated_after_the_export_time_in_the_name_are_flagged() {
     // Both rows are still counted: a warning, not a rejection.
     assert_eq!(s.rows_normalized, 2);
 }
+
+#[test]
+fn a_zone_in_a_folder_name_is_not_read_and_the_warning_says_where_zones_come_from() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("exports (UTC+8)");
+    std::fs::create_dir(&folder).unwrap();
+    // D1 withdrawals: `Date` names no zone, the file name carries none.
+    std::fs::write(
+        folder.join("withdraw-history.csv"),
+        "Date,Coin,Amount,TransactionFee,Address,TXID,SourceAddress,PaymentID,Status\n\
+         2024-01-01 10:00:00,USDT,49,1,TFAKE,tx1,,,Completed\n",
+    )
+    .unwrap();
+    let opts = |tz: Option<&str>| InputOptions {
+        paths: vec![dir.path().to_path_buf()],
+        sniff: SniffOptions {
+            tz: tz.map(|z| parse_tz_arg(z).unwrap()),
+            ..SniffOptions::default()
+        },
+        account: None,
+        skip_errors: false,
+    };
+    let prep = prepare(&opts(None), Accounts::One).unwrap();
+    let s = &prep.files[0].summary;
+    // Read as UTC, not UTC+8: 10:00 stays 10:00.
+    assert_eq!(prep.files[0].rows.transfers[0].time, 1_704_103_200_000);
+    assert_eq!(
+        s.time_zone,
+        "UTC (assumed: no zone in the header, file name or archive name)"
+    );
+    let w: Vec<&str> = s
+        .warnings
+        .iter()
+        .filter(|w| w.code == "tz-unknown")
+        .map(|w| w.message.as_str())
+        .collect();
+    assert_eq!(
+        w,
+        [
+            "the time column `date` names no time zone, and neither the file name nor an archive \
+          name carries an offset such as `(UTC+8)` (a zone in a folder name is not read); times \
+          were read as UTC. If the export was made in local time, pass --tz ZONE (e.g. --tz \
+          +08:00 or --tz Asia/Singapore)"
+        ]
+    );
+    // --tz sets it: 10:00 at UTC+8 is 02:00 UTC.
+    let prep = prepare(&opts(Some("+08:00")), Accounts::One).unwrap();
+    assert_eq!(prep.files[0].rows.transfers[0].time, 1_704_074_400_000);
+    assert!(prep.files[0]
+        .summary
+        .warnings
+        .iter()
+        .all(|w| w.code != "tz-unknown"));
+}

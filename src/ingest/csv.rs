@@ -30,16 +30,16 @@ pub fn read_csv(display: &str, bytes: &[u8]) -> Result<Grid, Error> {
         ..Grid::default()
     };
     let body = &text[header_offset..];
-    if let Some(open) = open_quote_line(body, delimiter) {
-        return Err(Error::input(
-            display,
-            Some(grid.header_row.saturating_add(open)),
-            None,
-            "",
-            "the file ends inside a quoted field that opens on this line: it looks cut off",
-            "copy or download the export again; a complete export closes every quote",
-        ));
-    }
+    // A file cut off inside a quoted field (an interrupted download): the
+    // rows before the cut record are read; the cut record is only noted, for
+    // `row_shape::check` to refuse or reject it with its line number.
+    let body = match cut_record(body, delimiter) {
+        Some((byte, line)) => {
+            grid.cut_off = Some(grid.header_row.saturating_add(line));
+            &body[..byte]
+        }
+        None => body,
+    };
     let mut rdr = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .has_headers(false)
@@ -96,13 +96,16 @@ pub fn read_csv(display: &str, bytes: &[u8]) -> Result<Grid, Error> {
     Ok(grid)
 }
 
-/// The line (1-based within `text`) of a quoted field that is never closed,
-/// read the way the CSV reader does: a quote opens a field only at its start,
-/// `""` inside quotes is a quote.
-fn open_quote_line(text: &str, delimiter: u8) -> Option<u32> {
+/// The record that a quoted field never closed belongs to (the file ends
+/// inside it): its byte offset and 1-based line within `text`. Read the way
+/// the CSV reader does: a quote opens a field only at its start, `""` inside
+/// quotes is a quote, a line end outside quotes ends a record, and empty
+/// lines are skipped.
+fn cut_record(text: &str, delimiter: u8) -> Option<(usize, u32)> {
     let b = text.as_bytes();
-    let (mut quoted, mut field_start) = (false, true);
-    let (mut line, mut open) = (1u32, 0u32);
+    let (mut quoted, mut field_start, mut record_start) = (false, true, true);
+    let mut line = 1u32;
+    let mut start = (0usize, 1u32);
     let mut i = 0;
     while i < b.len() {
         let c = b[i];
@@ -115,18 +118,23 @@ fn open_quote_line(text: &str, delimiter: u8) -> Option<u32> {
                 }
             }
         } else {
+            let line_end = c == b'\n' || c == b'\r';
+            if record_start && !line_end {
+                start = (i, line);
+                record_start = false;
+            }
             if c == b'"' && field_start {
                 quoted = true;
-                open = line;
             }
-            field_start = c == delimiter || c == b'\n' || c == b'\r';
+            field_start = c == delimiter || line_end;
+            record_start |= line_end;
         }
         if c == b'\n' {
             line = line.saturating_add(1);
         }
         i += 1;
     }
-    quoted.then_some(open)
+    quoted.then_some(start)
 }
 
 fn too_long(display: &str, line: u32) -> Error {
@@ -287,24 +295,32 @@ mod tests {
     }
 
     #[test]
-    fn refuses_a_file_cut_inside_a_quoted_field() {
+    fn a_file_cut_inside_a_quoted_field_keeps_the_rows_before_the_cut() {
         let head = "Date(UTC),Pair,Side,Price,Executed,Amount,Fee\n";
         let ok = "2022-02-18 13:24:05,ADABTC,BUY,\"1,500.5\",1ADA,2BTC,0.1BNB\n";
         // Line 1 header, line 2 complete, line 3 cut after the opening quote.
         let cut = format!("{head}{ok}2022-02-18 13:24:06,ADABTC,BUY,\"1,5");
-        let e = read_csv("t.csv", cut.as_bytes()).unwrap_err();
-        assert!(
-            e.to_string()
-                .starts_with("t.csv line 3: the file ends inside a quoted field"),
-            "{e}"
-        );
+        let g = read_csv("t.csv", cut.as_bytes()).unwrap();
+        assert_eq!(g.row_nos, vec![2]);
+        assert_eq!(g.rows[0][3], "1,500.5");
+        assert_eq!(g.cut_off, Some(3));
+        // A record whose quoted field spans lines: the cut is noted at the
+        // line the record starts on (5), after a blank line (4).
+        let multi = format!("{head}{ok}{ok}\n2022-02-18 13:24:06,ADABTC,\"B\nUY\",\"1,5");
+        let g = read_csv("t.csv", multi.as_bytes()).unwrap();
+        assert_eq!((g.row_nos.clone(), g.cut_off), (vec![2, 3], Some(5)));
+        // A complete file notes no cut.
+        let g = read_csv("t.csv", format!("{head}{ok}").as_bytes()).unwrap();
+        assert_eq!(g.cut_off, None);
         // Doubled quotes inside a field and whole-line quoting are closed.
         let whole =
             format!("{head}\"2022-02-18 13:24:05,ADABTC,BUY,\"\"1,5\"\",1ADA,2BTC,0.1BNB\"\n");
-        assert_eq!(read_csv("t.csv", whole.as_bytes()).unwrap().rows.len(), 1);
+        let g = read_csv("t.csv", whole.as_bytes()).unwrap();
+        assert_eq!((g.rows.len(), g.cut_off), (1, None));
         // A quote inside an unquoted field is a plain character.
-        assert_eq!(open_quote_line("a,b\"c\n", b','), None);
-        assert_eq!(open_quote_line("a,\"b\n\nc", b','), Some(1));
+        assert_eq!(cut_record("a,b\"c\n", b','), None);
+        assert_eq!(cut_record("a,\"b\n\nc", b','), Some((0, 1)));
+        assert_eq!(cut_record("x\r\n\r\na,\"b\"\"", b','), Some((5, 3)));
     }
 
     #[test]

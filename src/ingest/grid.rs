@@ -16,6 +16,10 @@ pub struct Grid {
     pub row_nos: Vec<u32>,
     /// Blank rows after the header (ignored, counted).
     pub blank_rows: Vec<u32>,
+    /// Line of the last record when the file ends inside one of its quoted
+    /// fields (a cut-off download): that record is not in `rows`; it is
+    /// refused, or with `--skip-errors` counted as rejected.
+    pub cut_off: Option<u32>,
     /// Lines before the header that were skipped (a preamble).
     pub preamble_lines: u32,
     /// Field delimiter for CSV (`b','` for XLSX).

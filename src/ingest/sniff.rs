@@ -19,6 +19,10 @@ pub struct Sniffed {
     pub tz: TzSpec,
     /// How the zone was decided, for `inputs[].time_zone`.
     pub tz_note: String,
+    /// When the export was made (UTC ms), from the file's Binance name or,
+    /// for an archive member whose name has none, the archive's
+    /// ([`export_time`]).
+    pub export_time: Option<i64>,
     pub warnings: Vec<Warning>,
 }
 
@@ -32,7 +36,8 @@ pub struct SniffOptions {
 }
 
 /// Sniff one file. `archive` names the `.zip` the file was read from: its
-/// name's offset and direction apply when the file's own name says nothing.
+/// name's offset, direction and export time apply when the file's own name
+/// says nothing.
 pub fn sniff(
     display: &str,
     archive: Option<&str>,
@@ -85,6 +90,7 @@ pub fn sniff(
         fields,
         tz,
         tz_note,
+        export_time: export_time(display, archive),
         warnings,
     })
 }
@@ -217,6 +223,13 @@ pub fn export_time_from_name(display: &str) -> Option<i64> {
     Some(day.and_hms_opt(23, 59, 59)?.and_utc().timestamp_millis() + 12 * 3_600_000)
 }
 
+/// When the export was made, UTC ms: from the file's own Binance name, else
+/// (an archive member such as `part-00000-….csv`) from the name of the
+/// archive it was read from ([`export_time_from_name`] of each).
+pub fn export_time(display: &str, archive: Option<&str>) -> Option<i64> {
+    export_time_from_name(display).or_else(|| archive.and_then(export_time_from_name))
+}
+
 /// `+1`, `-5`, `--6` (= −6), `+5:30`, `0` → seconds east of UTC.
 pub fn parse_offset(s: &str) -> Option<i32> {
     let s = s.trim();
@@ -331,13 +344,15 @@ fn decide_tz(
             code: "tz-unknown".into(),
             row: None,
             message: format!(
-                "the time column `{time_header}` names no time zone and the file name carries no offset; \
-                 times were read as UTC. If the export was made in local time, pass --tz ZONE"
+                "the time column `{time_header}` names no time zone, and neither the file name \
+                 nor an archive name carries an offset such as `(UTC+8)` (a zone in a folder \
+                 name is not read); times were read as UTC. If the export was made in local \
+                 time, pass --tz ZONE (e.g. --tz +08:00 or --tz Asia/Singapore)"
             ),
         });
         (
             TzSpec::Fixed(0),
-            "UTC (assumed: no zone in the header or file name)".to_string(),
+            "UTC (assumed: no zone in the header, file name or archive name)".to_string(),
         )
     }
 }
@@ -381,6 +396,41 @@ mod tests {
         );
         assert_eq!(export_time_from_name("statement.csv"), None);
         assert_eq!(export_time_from_name("x-20250314(UTC+0).csv"), None);
+    }
+
+    #[test]
+    fn an_archive_member_takes_the_export_time_of_the_archive_name() {
+        let ms = |s: &str| {
+            chrono::DateTime::parse_from_rfc3339(s)
+                .unwrap()
+                .timestamp_millis()
+        };
+        // 2024-12-31 08:00 at UTC+8, to the end of that minute: 00:00:59 UTC.
+        let archive = "in/Binance-Transaction-History-202412310800(UTC+8)_ab.zip";
+        let member = format!("{archive}/part-00000-1.csv");
+        assert_eq!(export_time_from_name(&member), None);
+        assert_eq!(
+            export_time(&member, Some(archive)),
+            Some(ms("2024-12-31T00:00:59Z"))
+        );
+        // The member's own name wins; a plain file has none.
+        let own = format!("{archive}/Binance-Deposit-History-Report-2024-12-30.csv");
+        assert_eq!(
+            export_time(&own, Some(archive)),
+            Some(ms("2024-12-31T11:59:59Z"))
+        );
+        assert_eq!(export_time("statement.csv", None), None);
+        // And sniffing records it.
+        let grid = Grid {
+            header: "User_ID,UTC_Time,Account,Operation,Coin,Change,Remark"
+                .split(',')
+                .map(String::from)
+                .collect(),
+            header_row: 1,
+            ..Grid::default()
+        };
+        let s = sniff(&member, Some(archive), &grid, &SniffOptions::default()).unwrap();
+        assert_eq!(s.export_time, Some(ms("2024-12-31T00:00:59Z")));
     }
 
     #[test]
@@ -447,6 +497,46 @@ mod tests {
         );
         // The same offset in both places: no warning.
         let s = sniff("Binance-Spot-Trade-History(UTC+1).csv", None, &g, &opts).unwrap();
+        assert!(s.warnings.is_empty(), "{:?}", s.warnings);
+    }
+
+    #[test]
+    fn a_zone_in_a_folder_name_is_not_read_and_the_warning_says_so() {
+        let grid = Grid {
+            header: "Date,Coin,Amount,TransactionFee,Address,TXID,SourceAddress,PaymentID,Status"
+                .split(',')
+                .map(String::from)
+                .collect(),
+            header_row: 1,
+            ..Grid::default()
+        };
+        let display = "exports (UTC+8)/withdraw-history.csv";
+        let s = sniff(display, None, &grid, &SniffOptions::default()).unwrap();
+        assert_eq!(s.tz, TzSpec::Fixed(0));
+        assert_eq!(
+            s.tz_note,
+            "UTC (assumed: no zone in the header, file name or archive name)"
+        );
+        let w: Vec<&Warning> = s
+            .warnings
+            .iter()
+            .filter(|w| w.code == "tz-unknown")
+            .collect();
+        assert_eq!(w.len(), 1, "{:?}", s.warnings);
+        assert_eq!(
+            w[0].message,
+            "the time column `date` names no time zone, and neither the file name nor an archive \
+             name carries an offset such as `(UTC+8)` (a zone in a folder name is not read); \
+             times were read as UTC. If the export was made in local time, pass --tz ZONE \
+             (e.g. --tz +08:00 or --tz Asia/Singapore)"
+        );
+        // --tz sets it, with no warning.
+        let opts = SniffOptions {
+            tz: Some(TzSpec::Fixed(8 * 3600)),
+            ..SniffOptions::default()
+        };
+        let s = sniff(display, None, &grid, &opts).unwrap();
+        assert_eq!(s.tz, TzSpec::Fixed(8 * 3600));
         assert!(s.warnings.is_empty(), "{:?}", s.warnings);
     }
 

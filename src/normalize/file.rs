@@ -42,6 +42,8 @@ pub struct FileCtx<'a> {
     /// UTC time of each row (index into grid.rows), `None` where unreadable.
     times: Vec<Option<TimeMs>>,
     time_errors: Vec<Option<String>>,
+    /// The usual number of fields of a row (see `row_shape::usual_width`).
+    usual_width: usize,
     pub rejections: Vec<Rejection>,
     pub ignored: Vec<Rejection>,
     pub warnings: Vec<Warning>,
@@ -63,6 +65,7 @@ impl<'a> FileCtx<'a> {
             skip_errors,
             times: Vec::new(),
             time_errors: Vec::new(),
+            usual_width: super::row_shape::usual_width(grid),
             rejections: Vec::new(),
             ignored: Vec::new(),
             warnings: sniffed.warnings.clone(),
@@ -211,8 +214,17 @@ impl<'a> FileCtx<'a> {
     }
 
     /// A cell problem: an error, or with --skip-errors a counted rejection.
+    /// On a row that a stray delimiter has probably shifted, the row's
+    /// shape is the problem, and the cell is only what it led to.
     pub fn reject(&mut self, row: usize, e: CellError) -> Result<(), Error> {
         let header = self.header_of(e.field);
+        if let Some(shape) = self.shift_suspected(row) {
+            let problem = format!(
+                "{shape}; as the cells stand, `{header}` would be `{}`: {}",
+                e.value, e.problem
+            );
+            return self.reject_row(row, problem);
+        }
         if !self.skip_errors {
             return Err(Error::input(
                 self.display,
@@ -227,6 +239,36 @@ impl<'a> FileCtx<'a> {
             row: self.row_no(row),
             column: Some(header),
             reason: format!("{}: `{}`", e.problem, e.value),
+        });
+        Ok(())
+    }
+
+    /// The shape problem of a row wider than the header and than the
+    /// file's usual row, whose cells a stray delimiter has probably shifted.
+    fn shift_suspected(&self, row: usize) -> Option<String> {
+        let layout = self.sniffed.layout.id;
+        super::row_shape::shift_suspected(self.grid, layout, self.usual_width, row)
+    }
+
+    /// A whole-row problem: an error naming the row's text, or with
+    /// --skip-errors a counted rejection.
+    fn reject_row(&mut self, row: usize, problem: String) -> Result<(), Error> {
+        if !self.skip_errors {
+            let text = self.grid.rows[row].join(&(self.grid.delimiter as char).to_string());
+            return Err(Error::input(
+                self.display,
+                Some(self.row_no(row)),
+                None,
+                &text,
+                &problem,
+                "quote the value that holds the delimiter (or remove the stray delimiter), \
+                 re-export the file, or use --skip-errors to skip such rows (they are counted and listed)",
+            ));
+        }
+        self.rejections.push(Rejection {
+            row: self.row_no(row),
+            column: None,
+            reason: problem,
         });
         Ok(())
     }
@@ -283,6 +325,34 @@ impl<'a> FileCtx<'a> {
                 let r = idx.get(e.index).copied().unwrap_or(0);
                 if vals.is_empty() {
                     return Ok(());
+                }
+                // The one time that keeps the others from reading, on a row
+                // a stray delimiter has probably shifted: the row is the
+                // problem.
+                let alone = || {
+                    let others: Vec<&str> = (vals.iter().enumerate())
+                        .filter(|(i, _)| *i != e.index)
+                        .map(|(_, v)| *v)
+                        .collect();
+                    detect(&others).is_ok()
+                };
+                let shifted = self.shift_suspected(r).filter(|_| alone());
+                if let Some(shape) = shifted {
+                    let header = self.header_of(field::TIME);
+                    let problem = format!(
+                        "{shape}; as the cells stand, `{header}` would be `{}`: {}",
+                        values[r], e.problem
+                    );
+                    let text = self.grid.rows[r].join(&(self.grid.delimiter as char).to_string());
+                    return Err(Error::input(
+                        self.display,
+                        Some(self.row_no(r)),
+                        None,
+                        &text,
+                        &problem,
+                        "quote the value that holds the delimiter (or remove the stray delimiter), \
+                         or re-export the file",
+                    ));
                 }
                 return Err(Error::input(
                     self.display,
@@ -352,20 +422,21 @@ impl FileCtx<'_> {
     fn warn_after_export(&mut self) {
         let rows =
             (0..self.times.len()).filter_map(|r| self.times[r].map(|t| (self.grid.row_nos[r], t)));
-        if let Some(w) = after_export_rows(self.display, rows) {
+        if let Some(w) = after_export_rows(self.sniffed.export_time, rows) {
             self.warnings.push(w);
         }
     }
 }
 
-/// `after-export`: rows dated after the export was made (per the file's
-/// Binance name, or its archive's) cannot be genuine — a misread date or an
-/// edited file. `rows` are (row number, UTC time) in file order.
+/// `after-export`: rows dated after the export was `made` (per the file's
+/// Binance name, or its archive's: `Sniffed::export_time`) cannot be
+/// genuine — a misread date or an edited file. `rows` are (row number, UTC
+/// time) in file order.
 pub fn after_export_rows(
-    display: &str,
+    made: Option<TimeMs>,
     rows: impl Iterator<Item = (u32, TimeMs)>,
 ) -> Option<Warning> {
-    let made = crate::ingest::sniff::export_time_from_name(display)?;
+    let made = made?;
     let (mut n, mut first) = (0usize, None);
     for (row, t) in rows {
         if t > made {
@@ -382,8 +453,9 @@ pub fn after_export_warning(n: usize, first: u32) -> Warning {
         code: "after-export".into(),
         row: Some(first),
         message: format!(
-            "{n} row(s) dated after the export time in the file name (first: row {first}): \
-             a misread date order or an edited file; check them against the Binance site"
+            "{n} row(s) dated after the export time that the file's name, or its archive's, \
+             gives (first: row {first}): a misread date order or an edited file; check them \
+             against the Binance site"
         ),
     }
 }

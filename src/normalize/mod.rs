@@ -96,7 +96,10 @@ pub fn normalize_file(
         rejections: std::mem::take(&mut ctx.rejections),
         ignored: std::mem::take(&mut ctx.ignored),
         warnings: std::mem::take(&mut ctx.warnings),
-        rows_read: (raw.grid.rows.len() + raw.grid.blank_rows.len()) as u64,
+        // A record cut off at the end of the file is read and rejected.
+        rows_read: (raw.grid.rows.len()
+            + raw.grid.blank_rows.len()
+            + usize::from(raw.grid.cut_off.is_some())) as u64,
     };
     drop(ctx);
     drop(checked);
