@@ -234,10 +234,9 @@ fn a_member_takes_the_export_time_of_the_archive_name() {
     );
 }
 
-/// A statement member is read by the fast reader, whose `Shared.made` still
-/// comes from the member's own name only.
+/// A statement member is read by the fast reader: it too takes the
+/// export time of the archive's name.
 #[test]
-#[ignore = "needs src/normalize/fast/mod.rs Reader::start to take `made` from the archive name too"]
 fn a_statement_member_takes_the_export_time_of_the_archive_name() {
     let dir = tempfile::tempdir().unwrap();
     let csv = "User_ID,UTC_Time,Account,Operation,Coin,Change,Remark\n\

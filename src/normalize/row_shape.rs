@@ -10,20 +10,22 @@
 //!
 //! - a row with more fields than the header and any extra field non-empty
 //!   is refused here (its cells cannot be placed);
-//! - a row whose extra fields are all empty is read as a trailing
-//!   delimiter, its cells as they stand, when every cell then reads;
-//! - but when one of its cells cannot be read and the row is wider than
-//!   the file's usual row (a CSV only: [`shift_suspected`]), the row is
-//!   refused as a row of N fields where the header has M: a stray
-//!   delimiter inside an unquoted value (`Buy, Crypto`, `1,000.5`) shifted
-//!   the cells after it, so the unreadable cell holds its neighbour's
-//!   value and naming that cell would mislead.
+//! - a row whose extra fields are all empty is a trailing delimiter when
+//!   the file's rows are usually that wide (every row of such a file ends
+//!   so), and is read with its cells as they stand;
+//! - in a CSV, a row wider than both the header and the file's usual row
+//!   is refused as a row of N fields where the header has M: a stray
+//!   delimiter inside an unquoted value (`Buy, Crypto`, `0,5`) shifted the
+//!   cells after it into an empty last column, so even cells that read
+//!   would hold their neighbours' values;
+//! - an XLSX sheet's used range may be wider than its header: there the
+//!   extra empty cells are ignored. When a cell of such a row cannot be
+//!   read, [`shift_suspected`] decides whether to name the cell or the
+//!   row's shape.
 //!
 //! A row of a trailing-delimiter file is as wide as the file's usual row,
-//! so a bad cell there is reported as that cell. A shifted row whose cells
-//! all happen to read (an unquoted `0,5` into an empty last column) cannot
-//! be told from a trailing delimiter by its shape alone and is read as it
-//! stands, on both reading paths alike.
+//! so a bad cell there is reported as that cell. The fast reader takes
+//! only files whose rows are exactly as wide as the header.
 
 use crate::error::Error;
 use crate::ingest::grid::Grid;
@@ -63,6 +65,8 @@ pub fn check(raw: &RawFile, skip_errors: bool) -> Result<(Option<Grid>, Vec<Reje
         return Ok((None, rejections));
     }
     let want = raw.grid.header.len();
+    let usual = usual_width(&raw.grid);
+    let csv = raw.grid.sheet.is_none();
     let problem = |cells: &[String]| -> Option<String> {
         let n = cells.len();
         if n < want {
@@ -73,6 +77,12 @@ pub fn check(raw: &RawFile, skip_errors: bool) -> Result<(Option<Grid>, Vec<Reje
             Some(format!(
                 "the row has {n} fields where the header has {want} (a stray delimiter inside \
                  an unquoted value, or a damaged line?)"
+            ))
+        } else if csv && n > want && n > usual {
+            Some(format!(
+                "the row has {n} fields where the header has {want} and most rows {usual} (a \
+                 stray delimiter inside an unquoted value, such as `0,5`, shifted the cells \
+                 after it?)"
             ))
         } else {
             None
@@ -206,12 +216,11 @@ mod tests {
         assert!(
             e.starts_with(&format!(
                 "s.csv line 3, value `{shifted}`: the row has 8 fields where the header has 7 \
-                 (a stray delimiter inside an unquoted value?); as the cells stand, `Change` \
-                 would be `USDT`:"
+                 and most rows 7 (a stray delimiter inside an unquoted value, such as `0,5`, \
+                 shifted the cells after it?). Hint: quote a value that holds the delimiter"
             )),
             "{e}"
         );
-        assert!(e.contains("Hint: quote the value"), "{e}");
         // With --skip-errors: rejected with that reason, the others read.
         let f = read(&text, true).unwrap();
         assert_eq!(changes(&f), ["10", "-4"]);
@@ -220,9 +229,9 @@ mod tests {
         assert_eq!(s.rejections[0].row, 3);
         assert_eq!(s.rejections[0].column, None);
         assert!(
-            s.rejections[0]
-                .reason
-                .starts_with("the row has 8 fields where the header has 7 (a stray delimiter"),
+            s.rejections[0].reason.starts_with(
+                "the row has 8 fields where the header has 7 and most rows 7 (a stray"
+            ),
             "{}",
             s.rejections[0].reason
         );
@@ -234,7 +243,7 @@ mod tests {
         );
         let e = refused(&text);
         assert!(
-            e.contains("line 3, value `1,2024-01-02 00:00:00,Spot,Buy, Crypto,USDT,10,,`: the row has 9 fields where the header has 7 (a stray delimiter"),
+            e.contains("line 3, value `1,2024-01-02 00:00:00,Spot,Buy, Crypto,USDT,10,,`: the row has 9 fields where the header has 7 and most rows 8 (a stray delimiter"),
             "{e}"
         );
     }
@@ -250,12 +259,37 @@ mod tests {
         assert!(
             e.starts_with(
                 "s.csv line 3, value `7,1,2024-01-02 00:00:00,Spot,Deposit,USDT,10,`: the row has \
-                 8 fields where the header has 7 (a stray delimiter inside an unquoted value?); \
-                 as the cells stand, `UTC_Time` would be `1`: date format differs from the \
-                 earlier rows of this file. Hint: quote the value"
+                 8 fields where the header has 7 and most rows 7 (a stray delimiter"
             ),
             "{e}"
         );
+    }
+
+    #[test]
+    fn a_shifted_row_whose_cells_all_read_is_refused_too() {
+        // Line 3: `0,5` unquoted, the Remark empty: as the cells stand the
+        // change would be 0 and the remark `5` — wrong without any cell
+        // failing. The row is one field wider than the others: refused.
+        let text = format!(
+            "{HEAD}1,2024-01-01 00:00:00,Spot,Deposit,USDT,10,\n\
+             1,2024-01-02 00:00:00,Spot,Deposit,USDT,0,5,\n\
+             1,2024-01-03 00:00:00,Spot,Withdraw,USDT,-4,\n"
+        );
+        let e = refused(&text);
+        assert!(
+            e.starts_with("s.csv line 3, value `1,2024-01-02 00:00:00,Spot,Deposit,USDT,0,5,`: the row has 8 fields where the header has 7 and most rows 7"),
+            "{e}"
+        );
+        let f = read(&text, true).unwrap();
+        assert_eq!(changes(&f), ["10", "-4"]);
+        assert_eq!(f.summary.rows_rejected, 1);
+        // In a file whose every row ends in a delimiter, the same width is
+        // the usual one: read.
+        let text = format!(
+            "{HEAD}1,2024-01-01 00:00:00,Spot,Deposit,USDT,10,,\n\
+             1,2024-01-02 00:00:00,Spot,Deposit,USDT,0.5,,\n"
+        );
+        assert_eq!(changes(&read(&text, false).unwrap()), ["10", "0.5"]);
     }
 
     #[test]

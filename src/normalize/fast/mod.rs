@@ -276,6 +276,7 @@ impl Reader {
         let sniffed = sniff(display, archive, &grid, opts).ok()?;
         if grid.delimiter != b','
             || grid.unwrapped_rows > 0
+            || grid.cut_off.is_some()
             || !grid.blank_rows.is_empty()
             || sniffed.warnings.iter().any(|w| w.code == "layout-guessed")
         {
@@ -303,7 +304,7 @@ impl Reader {
             delimiter: grid.delimiter,
             kind,
             user_id,
-            made: crate::ingest::sniff::export_time_from_name(display),
+            made: sniffed.export_time,
         };
         Some(Reader {
             next_line: u64::from(grid.header_row) + 1,

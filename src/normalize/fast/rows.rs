@@ -170,12 +170,9 @@ pub fn parse_chunk(sh: &Shared, chunk: &[u8], mut out: ChunkOut) -> Option<Chunk
         if !split::fields(line, sh.delimiter, &mut cells) {
             return None;
         }
-        // The general path refuses short rows and rows with extra text.
-        if cells.len() < sh.header_len
-            || cells[sh.header_len..]
-                .iter()
-                .any(|c| !c.bytes().all(|b| b.is_ascii_whitespace()))
-        {
+        // Rows of any other width (short, long, or ending in a delimiter)
+        // are the general path's (`row_shape`).
+        if cells.len() != sh.header_len {
             return None;
         }
         strs.clear();
