@@ -304,3 +304,47 @@ fn the_hash_is_of_every_byte_read_whatever_the_block_size() {
         assert_eq!(raw.sha256, want, "block {block}");
     }
 }
+
+#[test]
+fn a_file_mapped_in_windows_reads_as_the_same_bytes_in_memory() {
+    // Windows start at line ends that are not page-aligned, a window grows
+    // when one line is longer than the block, and a long file crosses many
+    // 64 KiB map boundaries: rows, counts and hash must be the memory's.
+    let mut text = statement(3000, false);
+    let long_remark = "r".repeat(5000);
+    text.push_str(&format!(
+        "71234567,2024-01-09 00:00:00,Spot,Deposit,BTC,1,{long_remark}\n"
+    ));
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir
+        .path()
+        .join("Binance-Transaction-History-202401100000(UTC+0).csv");
+    std::fs::write(&path, &text).unwrap();
+    let display = path.file_name().unwrap().to_str().unwrap();
+    let want = crate::ingest::sha256_hex(text.as_bytes());
+    let opts = SniffOptions::default();
+    let in_memory = stream_blocks(display, None, &opts, text.as_bytes(), true, 1 << 20)
+        .unwrap()
+        .expect("taken");
+    let in_memory = normalize_file(in_memory, "acct", false).unwrap();
+    assert_eq!(in_memory.summary.rows_read, 3001);
+    for block in [64, 777, 4096, 70_001, 1 << 20] {
+        let file = std::fs::File::open(&path).unwrap();
+        let src = Mapped {
+            file,
+            len: text.len(),
+        };
+        let raw = stream_blocks(display, None, &opts, &src, true, block)
+            .unwrap()
+            .expect("taken");
+        assert_eq!(raw.sha256, want, "block {block}");
+        let mapped = normalize_file(raw, "acct", false).unwrap();
+        assert_eq!(mapped.summary, in_memory.summary, "block {block}");
+        assert!(mapped.rows == in_memory.rows, "block {block}: rows differ");
+    }
+    // And through `read_path`, as `load` reads files.
+    match read_path(&path, display, &opts).unwrap() {
+        Outcome::Done(raw) => assert_eq!(raw.sha256, want),
+        Outcome::Slow(..) => panic!("the fast reader gave up"),
+    }
+}
