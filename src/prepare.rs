@@ -125,24 +125,7 @@ type UserIdRows = BTreeMap<String, Option<u32>>;
 /// The user ids in one file's `User_ID` column (the ids of
 /// `ingest::file_user_ids`), each with its first line.
 fn user_id_rows(raw: &ingest::RawFile) -> UserIdRows {
-    if raw.pre.is_some() {
-        return ingest::file_user_ids(raw)
-            .into_iter()
-            .map(|id| (id, None))
-            .collect();
-    }
-    let mut out = UserIdRows::new();
-    let field = Some(ingest::layouts::field::USER_ID);
-    if let Some(c) = raw.sniffed.fields.iter().position(|x| *x == field) {
-        for (cells, &row) in raw.grid.rows.iter().zip(&raw.grid.row_nos) {
-            if let Some(v) = cells.get(c).map(|s| s.trim()).filter(|s| !s.is_empty()) {
-                if !out.contains_key(v) {
-                    out.insert(v.to_string(), Some(row));
-                }
-            }
-        }
-    }
-    out
+    ingest::file_user_id_rows(raw).into_iter().collect()
 }
 
 /// For a refusal of several user ids: each id with the first file (in input

@@ -342,7 +342,7 @@ fn a_row_shifted_by_a_stray_delimiter_is_named_as_a_row_of_too_many_fields() {
         stderr(&o).trim_end(),
         format!(
             "error: {} line 3, value `7,2024-01-02 00:00:00,Spot,Buy, Crypto,USDT,10,`: the row \
-             has 8 fields where the header has 7 and most rows 7 (a stray delimiter inside an \
+             has 8 fields where the header has 7 and other rows 7 (a stray delimiter inside an \
              unquoted value, such as `0,5`, shifted the cells after it?). Hint: quote a value \
              that holds the delimiter, re-export or re-copy the file, or use --skip-errors to \
              skip such rows (they are counted and listed).",

@@ -284,3 +284,82 @@ fn header_only_export_is_valid_with_zero_rows() {
     );
     assert!(o.stderr.is_empty());
 }
+
+/// (rows read, normalized, rejected) and the account of the one input.
+fn counts(doc: &serde_json::Value) -> (u64, u64, u64, String) {
+    let i = &doc["inputs"][0];
+    (
+        i["rows_read"].as_u64().unwrap(),
+        i["rows_normalized"].as_u64().unwrap(),
+        i["rows_rejected"].as_u64().unwrap(),
+        i["account"].as_str().unwrap().to_string(),
+    )
+}
+
+#[test]
+fn lines_ended_by_a_carriage_return_alone_are_read() {
+    // A classic Mac save: every line, the last too, ends in `\r` only.
+    let text = "User_ID,UTC_Time,Account,Operation,Coin,Change,Remark\r\
+                12345678,2024-01-01 00:00:00,Spot,Deposit,USDT,5,\r\
+                12345678,2024-01-01 00:00:01,Spot,Deposit,USDT,6,\r";
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(dir.path(), "statement.csv", text.as_bytes());
+    let doc = analyzed(dir.path(), &p);
+    assert_eq!(counts(&doc), (2, 2, 0, "12345678".into()));
+    let usdt = doc["reconciliation"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["asset"] == "USDT")
+        .unwrap();
+    assert_eq!(usdt["net_change"], "11");
+}
+
+#[test]
+fn a_stray_or_cut_line_is_no_second_account() {
+    // The download stopped after `12345` of the last line; a byte-order
+    // mark opens a row of a second export joined on.
+    let text = format!(
+        "{STATEMENT}12345678,2024-01-01 00:00:00,Spot,Deposit,USDT,10,\n\
+         \u{feff}12345678,2024-01-02 00:00:00,Spot,Deposit,USDT,4,\n\
+         12345"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(dir.path(), "statement.csv", text.as_bytes());
+    let doc = analyzed_skipping(dir.path(), &p);
+    assert_eq!(counts(&doc), (3, 2, 1, "12345678".into()));
+    assert_eq!(doc["inputs"][0]["rejections"][0]["row"], 4);
+}
+
+#[test]
+fn with_skip_errors_a_time_no_format_reads_rejects_its_row_only() {
+    // Two exports joined with `cat`: the second header sits on line 3.
+    let text = format!(
+        "{STATEMENT}12345678,2024-01-01 00:00:00,Spot,Deposit,USDT,10,\n\
+         User_ID,UTC_Time,Account,Operation,Coin,Change,Remark\n\
+         12345678,2024-01-02 00:00:00,Spot,Deposit,USDT,4,\n\
+         12345678,garbage,Spot,Deposit,USDT,1,\n"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(dir.path(), "statement.csv", text.as_bytes());
+    let doc = analyzed_skipping(dir.path(), &p);
+    assert_eq!(counts(&doc), (4, 2, 2, "12345678".into()));
+    let rejected: Vec<(u64, &str)> = doc["inputs"][0]["rejections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["row"].as_u64().unwrap(),
+                r["column"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert_eq!(rejected, [(3, "UTC_Time"), (5, "UTC_Time")]);
+    // Without --skip-errors: refused, naming the first such line.
+    refused(
+        "statement.csv",
+        text.as_bytes(),
+        "line 3, column `UTC_Time`, value `UTC_Time`",
+    );
+}

@@ -11,6 +11,17 @@ const MAX_LINE_BYTES: usize = 1 << 20;
 pub fn read_csv(display: &str, bytes: &[u8]) -> Result<Grid, Error> {
     let text = decode(display, bytes)?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    // Lines ended by a carriage return alone (a classic Mac save) are lines:
+    // read as one header line they would hide every row.
+    let cr_line_ends = text.contains('\r') && !text.contains('\n');
+    let unix_text;
+    let text = match cr_line_ends {
+        true => {
+            unix_text = text.replace('\r', "\n");
+            unix_text.as_str()
+        }
+        false => text,
+    };
     if text.trim().is_empty() {
         return Err(Error::input(
             display,
@@ -27,6 +38,7 @@ pub fn read_csv(display: &str, bytes: &[u8]) -> Result<Grid, Error> {
         header_row: header_line as u32 + 1,
         preamble_lines: header_line as u32,
         delimiter,
+        cr_line_ends,
         ..Grid::default()
     };
     let body = &text[header_offset..];
@@ -337,5 +349,19 @@ mod tests {
         // A table under an unknown header is read; the sniffer decides.
         let g = read_csv("u.csv", b"note\nfoo;bar;baz\n1;2;3\n").unwrap();
         assert_eq!((g.header_row, g.delimiter, g.rows.len()), (2, b';', 1));
+    }
+
+    #[test]
+    fn lines_ended_by_a_carriage_return_alone_are_lines() {
+        let text = "User_ID,UTC_Time,Account,Operation,Coin,Change,Remark\r\
+                    1,2024-01-01 00:00:00,Spot,Deposit,USDT,5,\r\
+                    1,2024-01-01 00:00:01,Spot,Deposit,USDT,6,x\r";
+        let g = read_csv("s.csv", text.as_bytes()).unwrap();
+        assert!(g.cr_line_ends);
+        assert_eq!(g.header.len(), 7);
+        assert_eq!(g.rows.len(), 2);
+        assert_eq!(g.row_nos, [2, 3]);
+        assert_eq!(g.rows[1][5], "6");
+        assert_eq!(g.rows[1][6], "x");
     }
 }

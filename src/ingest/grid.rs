@@ -20,6 +20,9 @@ pub struct Grid {
     /// fields (a cut-off download): that record is not in `rows`; it is
     /// refused, or with `--skip-errors` counted as rejected.
     pub cut_off: Option<u32>,
+    /// Lines end in a carriage return alone (a classic Mac save), read as
+    /// line ends.
+    pub cr_line_ends: bool,
     /// Lines before the header that were skipped (a preamble).
     pub preamble_lines: u32,
     /// Field delimiter for CSV (`b','` for XLSX).

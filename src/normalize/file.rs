@@ -33,6 +33,10 @@ pub struct FileRows {
     pub futures_fills: Vec<FuturesFill>,
 }
 
+/// Rows whose time no format reads that `--skip-errors` rejects before the
+/// file's times are refused as a whole (each costs one more detection pass).
+const MAX_TIMES_SET_ASIDE: usize = 20;
+
 pub struct FileCtx<'a> {
     pub display: &'a str,
     pub grid: &'a Grid,
@@ -316,12 +320,26 @@ impl<'a> FileCtx<'a> {
         let idx: Vec<usize> = (0..n)
             .filter(|&r| !values[r].is_empty() && !is_subheader(values[r]))
             .collect();
-        let vals: Vec<&str> = idx.iter().map(|&r| values[r]).collect();
+        let mut idx = idx;
+        let mut vals: Vec<&str> = idx.iter().map(|&r| values[r]).collect();
         self.times = vec![None; n];
         self.time_errors = vec![None; n];
-        let det: Detected = match detect(&vals) {
-            Ok(d) => d,
-            Err(e) => {
+        let det: Detected = loop {
+            let e = match detect(&vals) {
+                Ok(d) => break d,
+                Err(e) => e,
+            };
+            // With --skip-errors, a few times no format reads (a stray line,
+            // a second header of two joined exports) are their rows'
+            // problem: set aside, rejected, and the others read.
+            let set_aside = self.time_errors.iter().flatten().count();
+            if self.skip_errors && set_aside < MAX_TIMES_SET_ASIDE && !vals.is_empty() {
+                let r = idx.remove(e.index);
+                vals.remove(e.index);
+                self.time_errors[r] = Some(e.problem);
+                continue;
+            }
+            {
                 let r = idx.get(e.index).copied().unwrap_or(0);
                 if vals.is_empty() {
                     return Ok(());
@@ -360,7 +378,9 @@ impl<'a> FileCtx<'a> {
                     Some(&self.header_of(field::TIME)),
                     values[r],
                     &e.problem,
-                    "re-export the file from Binance, or fix the dates to YYYY-MM-DD HH:MM:SS",
+                    "re-export the file from Binance, or fix the dates to YYYY-MM-DD HH:MM:SS \
+                     (with --skip-errors, up to 20 rows whose time cannot be read are rejected \
+                     and the others read)",
                 ));
             }
         };

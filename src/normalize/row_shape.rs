@@ -11,9 +11,9 @@
 //! - a row with more fields than the header and any extra field non-empty
 //!   is refused here (its cells cannot be placed);
 //! - a row whose extra fields are all empty is a trailing delimiter when
-//!   the file's rows are usually that wide (every row of such a file ends
-//!   so), and is read with its cells as they stand;
-//! - in a CSV, a row wider than both the header and the file's usual row
+//!   no row of the file at least as wide as the header is narrower (every
+//!   row of such a file ends so), and is read with its cells as they stand;
+//! - in a CSV, a row wider than another row at least as wide as the header
 //!   is refused as a row of N fields where the header has M: a stray
 //!   delimiter inside an unquoted value (`Buy, Crypto`, `0,5`) shifted the
 //!   cells after it into an empty last column, so even cells that read
@@ -65,7 +65,16 @@ pub fn check(raw: &RawFile, skip_errors: bool) -> Result<(Option<Grid>, Vec<Reje
         return Ok((None, rejections));
     }
     let want = raw.grid.header.len();
-    let usual = usual_width(&raw.grid);
+    // The narrowest row at least as wide as the header: in a file whose
+    // every row ends in a delimiter, the header's width plus one.
+    let floor = raw
+        .grid
+        .rows
+        .iter()
+        .map(Vec::len)
+        .filter(|&n| n >= want)
+        .min()
+        .unwrap_or(want);
     let csv = raw.grid.sheet.is_none();
     let problem = |cells: &[String]| -> Option<String> {
         let n = cells.len();
@@ -78,9 +87,9 @@ pub fn check(raw: &RawFile, skip_errors: bool) -> Result<(Option<Grid>, Vec<Reje
                 "the row has {n} fields where the header has {want} (a stray delimiter inside \
                  an unquoted value, or a damaged line?)"
             ))
-        } else if csv && n > want && n > usual {
+        } else if csv && n > floor {
             Some(format!(
-                "the row has {n} fields where the header has {want} and most rows {usual} (a \
+                "the row has {n} fields where the header has {want} and other rows {floor} (a \
                  stray delimiter inside an unquoted value, such as `0,5`, shifted the cells \
                  after it?)"
             ))
@@ -216,7 +225,7 @@ mod tests {
         assert!(
             e.starts_with(&format!(
                 "s.csv line 3, value `{shifted}`: the row has 8 fields where the header has 7 \
-                 and most rows 7 (a stray delimiter inside an unquoted value, such as `0,5`, \
+                 and other rows 7 (a stray delimiter inside an unquoted value, such as `0,5`, \
                  shifted the cells after it?). Hint: quote a value that holds the delimiter"
             )),
             "{e}"
@@ -230,7 +239,7 @@ mod tests {
         assert_eq!(s.rejections[0].column, None);
         assert!(
             s.rejections[0].reason.starts_with(
-                "the row has 8 fields where the header has 7 and most rows 7 (a stray"
+                "the row has 8 fields where the header has 7 and other rows 7 (a stray"
             ),
             "{}",
             s.rejections[0].reason
@@ -243,7 +252,7 @@ mod tests {
         );
         let e = refused(&text);
         assert!(
-            e.contains("line 3, value `1,2024-01-02 00:00:00,Spot,Buy, Crypto,USDT,10,,`: the row has 9 fields where the header has 7 and most rows 8 (a stray delimiter"),
+            e.contains("line 3, value `1,2024-01-02 00:00:00,Spot,Buy, Crypto,USDT,10,,`: the row has 9 fields where the header has 7 and other rows 8 (a stray delimiter"),
             "{e}"
         );
     }
@@ -259,7 +268,7 @@ mod tests {
         assert!(
             e.starts_with(
                 "s.csv line 3, value `7,1,2024-01-02 00:00:00,Spot,Deposit,USDT,10,`: the row has \
-                 8 fields where the header has 7 and most rows 7 (a stray delimiter"
+                 8 fields where the header has 7 and other rows 7 (a stray delimiter"
             ),
             "{e}"
         );
@@ -277,7 +286,7 @@ mod tests {
         );
         let e = refused(&text);
         assert!(
-            e.starts_with("s.csv line 3, value `1,2024-01-02 00:00:00,Spot,Deposit,USDT,0,5,`: the row has 8 fields where the header has 7 and most rows 7"),
+            e.starts_with("s.csv line 3, value `1,2024-01-02 00:00:00,Spot,Deposit,USDT,0,5,`: the row has 8 fields where the header has 7 and other rows 7"),
             "{e}"
         );
         let f = read(&text, true).unwrap();
@@ -290,6 +299,19 @@ mod tests {
              1,2024-01-02 00:00:00,Spot,Deposit,USDT,0.5,,\n"
         );
         assert_eq!(changes(&read(&text, false).unwrap()), ["10", "0.5"]);
+        // Shifted rows the majority (`10,5` and `3,25` with empty remarks),
+        // one row as wide as the header: the wider rows are refused.
+        let text = format!(
+            "{HEAD}1,2024-01-01 00:00:00,Spot,Deposit,USDT,10,5,\n\
+             1,2024-01-01 00:00:01,Spot,Deposit,USDT,3,25,\n\
+             1,2024-01-01 00:00:02,Spot,Deposit,USDT,7,\n"
+        );
+        let f = read(&text, true).unwrap();
+        assert_eq!(changes(&f), ["7"]);
+        assert_eq!(f.summary.rows_rejected, 2);
+        assert!(f.summary.rejections[0]
+            .reason
+            .contains("8 fields where the header has 7 and other rows 7"));
     }
 
     #[test]

@@ -277,6 +277,7 @@ impl Reader {
         if grid.delimiter != b','
             || grid.unwrapped_rows > 0
             || grid.cut_off.is_some()
+            || grid.cr_line_ends
             || !grid.blank_rows.is_empty()
             || sniffed.warnings.iter().any(|w| w.code == "layout-guessed")
         {

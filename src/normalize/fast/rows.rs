@@ -181,7 +181,10 @@ pub fn parse_chunk(sh: &Shared, chunk: &[u8], mut out: ChunkOut) -> Option<Chunk
             return None; // a blank row: ignored, counted, by the general path
         }
         out.rows += 1;
-        if let Some(u) = sh.user_id.map(|i| strs[i]).filter(|u| !u.is_empty()) {
+        let user = sh
+            .user_id
+            .map(|i| strs[i].trim_start_matches('\u{feff}').trim());
+        if let Some(u) = user.filter(|u| !u.is_empty()) {
             if u != last_user && !out.user_ids.contains(u) {
                 out.user_ids.insert(u.to_string());
             }
