@@ -237,6 +237,21 @@ fn a_line_of_10_mb() {
         text.as_bytes(),
         "line 2: line longer than 1048576 bytes",
     );
+    // With --skip-errors only that line is rejected; the others are read.
+    let text = format!(
+        "{STATEMENT}1,2024-01-01 00:00:00,Spot,Deposit,USDT,3,\n\
+         1,2024-01-01 00:00:00,Spot,Deposit,USDT,{long},\n\
+         1,2024-01-02 00:00:00,Spot,Deposit,USDT,4,\n"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(dir.path(), "statement.csv", text.as_bytes());
+    let doc = analyzed_skipping(dir.path(), &p);
+    assert_eq!(counts(&doc), (3, 2, 1, "1".into()));
+    let r = &doc["inputs"][0]["rejections"][0];
+    assert_eq!(
+        (&r["row"], &r["reason"]),
+        (&3.into(), &"line longer than 1048576 bytes".into())
+    );
     // Before the header it is no preamble either.
     let text = format!("{long}\n{STATEMENT}");
     refused(

@@ -5,7 +5,7 @@ use super::grid::{clean_header_cell, is_blank, is_known_header, Grid, HEADER_SEA
 use crate::error::Error;
 
 /// Longest line accepted (a guard against garbage files).
-const MAX_LINE_BYTES: usize = 1 << 20;
+pub const MAX_LINE_BYTES: usize = 1 << 20;
 
 /// Parse CSV bytes. `display` names the file in errors.
 pub fn read_csv(display: &str, bytes: &[u8]) -> Result<Grid, Error> {
@@ -91,7 +91,8 @@ pub fn read_csv(display: &str, bytes: &[u8]) -> Result<Grid, Error> {
         seen_byte = byte.max(seen_byte);
         let row_no = u32::try_from(seen_line).unwrap_or(u32::MAX);
         if rec.as_slice().len() > MAX_LINE_BYTES {
-            return Err(too_long(display, row_no));
+            grid.long_rows.push(row_no);
+            continue;
         }
         let mut cells: Vec<String> = rec.iter().map(|c| c.to_string()).collect();
         if cells.len() == 1 && n_cols > 1 && cells[0].contains(delimiter as char) {

@@ -23,6 +23,9 @@ pub struct Grid {
     /// Lines end in a carriage return alone (a classic Mac save), read as
     /// line ends.
     pub cr_line_ends: bool,
+    /// Lines of the body longer than the reader takes (not in `rows`), for
+    /// `row_shape::check` to refuse or reject.
+    pub long_rows: Vec<u32>,
     /// Lines before the header that were skipped (a preamble).
     pub preamble_lines: u32,
     /// Field delimiter for CSV (`b','` for XLSX).

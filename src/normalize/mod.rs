@@ -99,7 +99,8 @@ pub fn normalize_file(
         // A record cut off at the end of the file is read and rejected.
         rows_read: (raw.grid.rows.len()
             + raw.grid.blank_rows.len()
-            + usize::from(raw.grid.cut_off.is_some())) as u64,
+            + usize::from(raw.grid.cut_off.is_some())
+            + raw.grid.long_rows.len()) as u64,
     };
     drop(ctx);
     drop(checked);

@@ -61,6 +61,28 @@ pub fn check(raw: &RawFile, skip_errors: bool) -> Result<(Option<Grid>, Vec<Reje
             reason: CUT_OFF.to_string(),
         });
     }
+    for &row in &raw.grid.long_rows {
+        let reason = format!(
+            "line longer than {} bytes",
+            crate::ingest::csv::MAX_LINE_BYTES
+        );
+        if !skip_errors {
+            return Err(Error::input(
+                &raw.display,
+                Some(row),
+                None,
+                "",
+                &reason,
+                "this does not look like a Binance export; check the file, or use --skip-errors \
+                 to read the other lines (such a line is counted as rejected)",
+            ));
+        }
+        rejections.push(Rejection {
+            row,
+            column: None,
+            reason,
+        });
+    }
     if raw.sniffed.layout.id == NESTED_ORDERS {
         return Ok((None, rejections));
     }

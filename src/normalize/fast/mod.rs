@@ -278,6 +278,7 @@ impl Reader {
             || grid.unwrapped_rows > 0
             || grid.cut_off.is_some()
             || grid.cr_line_ends
+            || !grid.long_rows.is_empty()
             || !grid.blank_rows.is_empty()
             || sniffed.warnings.iter().any(|w| w.code == "layout-guessed")
         {
