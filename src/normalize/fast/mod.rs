@@ -11,7 +11,8 @@
 //! the general path would reject — it gives up, and the file is read again
 //! by the general path from the start. Results never depend on which path
 //! read a file: `tests.rs` compares both on every test input, and
-//! `fuzz_tests.rs` on hand-made edge cases and mutated files.
+//! `fuzz_tests.rs`, `mutation_tests.rs` and `found_tests.rs` on hand-made
+//! edge cases, mutated files and the disagreements those first found.
 
 pub mod rows;
 pub mod split;
@@ -230,7 +231,11 @@ fn stream_blocks<S: Source + ?Sized>(
 }
 
 #[cfg(test)]
+mod found_tests;
+#[cfg(test)]
 mod fuzz_tests;
+#[cfg(test)]
+mod mutation_tests;
 #[cfg(test)]
 mod tests;
 
